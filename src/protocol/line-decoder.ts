@@ -1,0 +1,77 @@
+import { isUtf8 } from 'node:buffer';
+
+export const DEFAULT_MAX_FRAME = 1024 * 1024;
+
+export type LineEvent =
+  | { kind: 'line'; line: string }
+  /** A line was not valid UTF-8; the decoder goes on with the next line. */
+  | { kind: 'bad-utf8'; bytes: number }
+  /** A line grew past the limit; nothing after this is decoded (the peer is to be dropped). */
+  | { kind: 'too-large'; bytes: number };
+
+/**
+ * Splits a byte stream into `\n`-terminated lines (a trailing `\r` is dropped,
+ * so CRLF from telnet or nc works). Works on bytes, so a chunk may end anywhere,
+ * inside a multi-byte character too: `\n` never occurs inside a UTF-8 sequence.
+ * It never holds more than `maxLine` bytes of an unfinished line: past that it
+ * reports `too-large` once and stops. It never throws on input.
+ */
+export class LineDecoder {
+  private parts: Buffer[] = [];
+  private pending = 0;
+  private stopped = false;
+
+  constructor(private readonly maxLine: number = DEFAULT_MAX_FRAME) {}
+
+  /** Feeds a chunk; returns the events it completes, in order. */
+  push(chunk: Buffer): LineEvent[] {
+    const events: LineEvent[] = [];
+    if (this.stopped) return events;
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(10, start);
+      if (nl === -1) break;
+      const size = this.pending + (nl - start);
+      if (size > this.maxLine) return this.stop(events, size);
+      let line: Buffer;
+      if (this.pending === 0) {
+        line = chunk.subarray(start, nl);
+      } else {
+        this.parts.push(chunk.subarray(start, nl));
+        line = Buffer.concat(this.parts, size);
+        this.parts = [];
+        this.pending = 0;
+      }
+      events.push(decodeLine(line));
+      start = nl + 1;
+    }
+    if (start < chunk.length) {
+      const rest = chunk.length - start;
+      if (this.pending + rest > this.maxLine) return this.stop(events, this.pending + rest);
+      // Copy: the caller may reuse its buffer, and a small slice must not pin a large one.
+      this.parts.push(Buffer.from(chunk.subarray(start)));
+      this.pending += rest;
+    }
+    return events;
+  }
+
+  /** Bytes of an unfinished line held now. */
+  get buffered(): number {
+    return this.pending;
+  }
+
+  private stop(events: LineEvent[], bytes: number): LineEvent[] {
+    this.stopped = true;
+    this.parts = [];
+    this.pending = 0;
+    events.push({ kind: 'too-large', bytes });
+    return events;
+  }
+}
+
+function decodeLine(bytes: Buffer): LineEvent {
+  const end = bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.length - 1 : bytes.length;
+  const body = bytes.subarray(0, end);
+  if (!isUtf8(body)) return { kind: 'bad-utf8', bytes: body.length };
+  return { kind: 'line', line: body.toString('utf8') };
+}

@@ -1,0 +1,137 @@
+/**
+ * Wire protocol v1: one JSON object per line. These are the frame types and a
+ * validator for each direction. Validation is by hand (no schema library) to
+ * keep start-up light; it checks exactly what docs/protocol.md specifies.
+ */
+import { type ErrorInfo, isErrorCode } from './errors.js';
+
+export const PROTOCOL_VERSION = 1;
+
+export type RunId = string | number;
+export type StreamName = 'stdout' | 'stderr';
+
+// Client -> server
+export interface ClientHello { type: 'hello'; protocol: number; client?: string }
+export interface AuthFrame { type: 'auth'; hmac: string }
+export interface RunFrame { type: 'run'; id: RunId; cmd: string; timeout?: number }
+export interface CancelFrame { type: 'cancel'; id: RunId }
+export interface ClientBye { type: 'bye' }
+export type ClientMessage = ClientHello | AuthFrame | RunFrame | CancelFrame | ClientBye;
+
+// Server -> client
+export interface ServerHello {
+  type: 'hello';
+  protocol: number;
+  server: string;
+  hostname: string;
+  auth: 'none' | 'token';
+  nonce: string;
+}
+export interface ReadyFrame { type: 'ready'; session: string; commands: string[] }
+export interface OutFrame { type: 'out'; id: RunId; stream: StreamName; data: string }
+export interface DoneFrame {
+  type: 'done';
+  id: RunId;
+  /** The command's own exit code; null when it produced none (error, killed). */
+  exitCode: number | null;
+  durationMs: number;
+  signal?: string;
+  truncated?: boolean;
+  error?: ErrorInfo;
+}
+export interface ErrorFrame { type: 'error'; code: ErrorInfo['code']; message: string; fatal: boolean; id?: RunId }
+export interface ServerBye { type: 'bye'; code: ErrorInfo['code'] | 'DISCONNECT'; message: string }
+export type ServerMessage = ServerHello | ReadyFrame | OutFrame | DoneFrame | ErrorFrame | ServerBye;
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+const MAX_ID_LENGTH = 128;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function isRunId(v: unknown): v is RunId {
+  return (typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_LENGTH) ||
+    (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0);
+}
+
+function fail<T>(message: string): Parsed<T> {
+  return { ok: false, message };
+}
+
+/** Parses one line from a client. Never throws. */
+export function parseClientMessage(line: string): Parsed<ClientMessage> {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return fail('frame is not valid JSON');
+  }
+  if (!isObject(v)) return fail('frame must be a JSON object');
+  switch (v.type) {
+    case 'hello':
+      if (typeof v.protocol !== 'number') return fail('hello.protocol must be a number');
+      return { ok: true, value: { type: 'hello', protocol: v.protocol, client: typeof v.client === 'string' ? v.client : undefined } };
+    case 'auth':
+      if (typeof v.hmac !== 'string' || !/^[0-9a-f]{64}$/i.test(v.hmac)) return fail('auth.hmac must be 64 hex characters');
+      return { ok: true, value: { type: 'auth', hmac: v.hmac } };
+    case 'run': {
+      if (!isRunId(v.id)) return fail('run.id must be a non-empty string (at most 128 characters) or a non-negative integer');
+      if (typeof v.cmd !== 'string') return fail('run.cmd must be a string');
+      if (v.timeout !== undefined && (typeof v.timeout !== 'number' || !Number.isFinite(v.timeout) || v.timeout <= 0)) {
+        return fail('run.timeout must be a positive number of milliseconds');
+      }
+      const run: RunFrame = { type: 'run', id: v.id, cmd: v.cmd };
+      if (typeof v.timeout === 'number') run.timeout = v.timeout;
+      return { ok: true, value: run };
+    }
+    case 'cancel':
+      if (!isRunId(v.id)) return fail('cancel.id must be a run id');
+      return { ok: true, value: { type: 'cancel', id: v.id } };
+    case 'bye':
+      return { ok: true, value: { type: 'bye' } };
+    default:
+      return fail(typeof v.type === 'string' ? `unknown frame type "${v.type.slice(0, 40)}"` : 'frame has no "type"');
+  }
+}
+
+function errorInfo(v: unknown): ErrorInfo | undefined {
+  if (isObject(v) && isErrorCode(v.code) && typeof v.message === 'string') return { code: v.code, message: v.message };
+  return undefined;
+}
+
+/** Parses one line from a server. Never throws. */
+export function parseServerMessage(line: string): Parsed<ServerMessage> {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return fail('frame is not valid JSON');
+  }
+  if (!isObject(v)) return fail('frame must be a JSON object');
+  switch (v.type) {
+    case 'out':
+      if (!isRunId(v.id) || (v.stream !== 'stdout' && v.stream !== 'stderr') || typeof v.data !== 'string') return fail('malformed out frame');
+      return { ok: true, value: v as unknown as OutFrame };
+    case 'done': {
+      if (!isRunId(v.id) || (v.exitCode !== null && typeof v.exitCode !== 'number') || typeof v.durationMs !== 'number') return fail('malformed done frame');
+      if (v.error !== undefined && !errorInfo(v.error)) return fail('malformed done.error');
+      return { ok: true, value: v as unknown as DoneFrame };
+    }
+    case 'hello':
+      if (typeof v.protocol !== 'number' || typeof v.nonce !== 'string' || (v.auth !== 'none' && v.auth !== 'token')) return fail('malformed hello frame');
+      return { ok: true, value: { type: 'hello', protocol: v.protocol, server: String(v.server ?? ''), hostname: String(v.hostname ?? ''), auth: v.auth, nonce: v.nonce } };
+    case 'ready':
+      if (typeof v.session !== 'string' || !Array.isArray(v.commands)) return fail('malformed ready frame');
+      return { ok: true, value: { type: 'ready', session: v.session, commands: v.commands.filter((c): c is string => typeof c === 'string') } };
+    case 'error':
+      if (!isErrorCode(v.code) || typeof v.message !== 'string') return fail('malformed error frame');
+      return { ok: true, value: { type: 'error', code: v.code, message: v.message, fatal: v.fatal === true, ...(isRunId(v.id) ? { id: v.id } : {}) } };
+    case 'bye':
+      if ((v.code !== 'DISCONNECT' && !isErrorCode(v.code)) || typeof v.message !== 'string') return fail('malformed bye frame');
+      return { ok: true, value: { type: 'bye', code: v.code, message: v.message } };
+    default:
+      return fail(typeof v.type === 'string' ? `unknown frame type "${v.type.slice(0, 40)}"` : 'frame has no "type"');
+  }
+}
