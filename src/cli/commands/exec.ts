@@ -1,0 +1,61 @@
+import type { Argv, CommandModule } from 'yargs';
+import { ErrorCode, TcpcmdError } from '../../protocol/index.js';
+import { connectOptionsFrom, withClientFlags, type ClientFlags } from '../client-options.js';
+import { Exit } from '../exit-codes.js';
+
+interface ExecArgs extends ClientFlags {
+  target: string;
+  command: string[];
+  timeout?: number;
+}
+
+export const execCommand: CommandModule<object, ExecArgs> = {
+  command: 'exec <target> <command..>',
+  describe: 'Run one command and exit with its exit code, like ssh',
+  builder: (y: Argv) =>
+    withClientFlags(
+      y
+        .positional('target', { type: 'string', demandOption: true, describe: 'host[:port] of the server (port defaults to 10000)' })
+        .positional('command', { type: 'string', array: true, demandOption: true, describe: 'The command; words are joined with spaces' })
+        .option('timeout', { type: 'number', describe: 'Stop the command after this many ms' }),
+    )
+      // `tcpcmd exec host linux:ls -l`: options tcpcmd does not know belong to the remote command.
+      .parserConfiguration({ 'unknown-options-as-args': true })
+      .example('$0 exec 127.0.0.1:10000 hostname', 'Print the server host name')
+      .example("$0 exec localhost 'linux:ls -l /tmp'", 'Run a shell command; its exit code is ours')
+      .example('$0 exec localhost:10000 --timeout 5000 ping 127.0.0.1', 'Stop after 5 s') as unknown as Argv<ExecArgs>,
+  handler: async (args) => {
+    const { connect } = await import('../../client/index.js');
+    if (args.timeout !== undefined && !(args.timeout > 0)) throw new TcpcmdError(ErrorCode.USAGE, `--timeout must be a positive number of ms, got ${args.timeout}`);
+    const connection = await connect(args.target, connectOptionsFrom(args));
+    const controller = new AbortController();
+    const onSigint = (): void => controller.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      const result = await connection.run(args.command.join(' '), {
+        ...(args.timeout !== undefined ? { timeout: args.timeout } : {}),
+        signal: controller.signal,
+        collect: false,
+        onOutput: (stream, data) => {
+          const out = stream === 'stdout' ? process.stdout : process.stderr;
+          // Backpressure: stop reading the socket until the terminal or pipe has caught up.
+          if (!out.write(data)) {
+            connection.pause();
+            out.once('drain', () => connection.resume());
+          }
+        },
+      });
+      if (result.cancelled) {
+        process.exitCode = Exit.INTERRUPTED;
+      } else if (result.error) {
+        process.stderr.write(`tcpcmd exec: ${result.error.message} (${result.error.code})\n`);
+        process.exitCode = result.exitCode ?? Exit.EXEC_FAILURE;
+      } else {
+        process.exitCode = result.exitCode ?? Exit.EXEC_FAILURE;
+      }
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+      await connection.close();
+    }
+  },
+};

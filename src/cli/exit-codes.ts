@@ -1,0 +1,50 @@
+import { ErrorCode, isTcpcmdError, type ErrorCode as Code } from '../protocol/index.js';
+
+/** The CLI's exit codes (docs: README "Exit codes"). */
+export const Exit = {
+  OK: 0,
+  /** A command failed or an expectation did not hold. */
+  FAILED: 1,
+  /** Usage or input error. */
+  USAGE: 2,
+  /** Could not connect, the server refused us, or auth failed. */
+  CONNECT: 3,
+  /** Interrupted (Ctrl+C). */
+  INTERRUPTED: 130,
+  /** `exec`'s own failures, as in ssh. */
+  EXEC_FAILURE: 255,
+} as const;
+
+const byCode: Partial<Record<Code, number>> = {
+  [ErrorCode.USAGE]: Exit.USAGE,
+  [ErrorCode.BAD_INPUT]: Exit.USAGE,
+  [ErrorCode.IO_ERROR]: Exit.USAGE,
+  [ErrorCode.CONNECT_FAILED]: Exit.CONNECT,
+  [ErrorCode.CONNECTION_CLOSED]: Exit.CONNECT,
+  [ErrorCode.TLS_ERROR]: Exit.CONNECT,
+  [ErrorCode.AUTH_REQUIRED]: Exit.CONNECT,
+  [ErrorCode.AUTH_FAILED]: Exit.CONNECT,
+  [ErrorCode.AUTH_TIMEOUT]: Exit.CONNECT,
+  [ErrorCode.PROTECTED_MODE]: Exit.CONNECT,
+  [ErrorCode.TOO_MANY_SESSIONS]: Exit.CONNECT,
+  [ErrorCode.PROTOCOL_ERROR]: Exit.CONNECT,
+  [ErrorCode.PROTOCOL_VERSION]: Exit.CONNECT,
+  [ErrorCode.SERVER_SHUTTING_DOWN]: Exit.CONNECT,
+  [ErrorCode.SESSION_RESET]: Exit.CONNECT,
+  [ErrorCode.INTERRUPTED]: Exit.INTERRUPTED,
+};
+
+/** The one mapping from an error to an exit code. `exec` uses 255 for all its own failures, as ssh does. */
+export function exitCodeFor(err: unknown, command?: string): number {
+  const code = isTcpcmdError(err) ? err.code : undefined;
+  if (code === ErrorCode.INTERRUPTED) return Exit.INTERRUPTED;
+  if (command === 'exec') return Exit.EXEC_FAILURE;
+  return (code && byCode[code]) ?? Exit.FAILED;
+}
+
+/** The one-line message for an error, e.g. `tcpcmd exec: cannot connect to ... (CONNECT_FAILED)`. */
+export function describeError(err: unknown, command?: string): string {
+  const prefix = command ? `tcpcmd ${command}` : 'tcpcmd';
+  if (isTcpcmdError(err)) return `${prefix}: ${err.message} (${err.code})`;
+  return `${prefix}: ${err instanceof Error ? err.message : String(err)}`;
+}

@@ -1,0 +1,166 @@
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import {
+  ErrorCode,
+  TcpcmdError,
+  encodeFrame,
+  type ClientMessage,
+  type RunFrame,
+  type ServerMessage,
+  type StreamName,
+} from '../protocol/index.js';
+import { PendingRuns } from './pending-runs.js';
+import type { RunOptions, RunResult, ServerInfo } from './types.js';
+
+export interface OutputChunk {
+  stream: StreamName;
+  data: string;
+}
+
+/** A run whose output is read as an async iterator; `result` settles when it ends. */
+export interface RunStream extends AsyncIterable<OutputChunk> {
+  readonly result: Promise<RunResult>;
+}
+
+/**
+ * A ready session with a tcpcmd server. Runs may be pipelined: call `run` many
+ * times without waiting; the server runs them in order and answers by id.
+ * Emits `close` with the TcpcmdError that ended it (undefined after `close()`).
+ */
+export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] }> {
+  private readonly pending = new PendingRuns();
+  private nextId = 1;
+  private ended: TcpcmdError | undefined;
+  private closing = false;
+
+  /** @internal — use `connect()`. */
+  constructor(private readonly socket: Socket, readonly info: ServerInfo) {
+    super();
+    socket.on('error', (err) => this.end(new TcpcmdError(ErrorCode.CONNECTION_CLOSED, `connection to ${info.address} failed: ${err.message}`, { cause: err })));
+    socket.on('close', () => this.end(new TcpcmdError(ErrorCode.CONNECTION_CLOSED, `${info.address} closed the connection`)));
+  }
+
+  /** True once the connection is closed, for whatever reason. */
+  get closed(): boolean {
+    return this.ended !== undefined || this.closing;
+  }
+
+  /** Runs still waiting for their answer. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** Runs a command; resolves with its result (a failed command is a result, not a rejection). Rejects only when the connection is lost. */
+  run(cmd: string, options: RunOptions = {}): Promise<RunResult> {
+    if (this.ended) return Promise.reject(this.ended);
+    if (this.closing) return Promise.reject(new TcpcmdError(ErrorCode.CONNECTION_CLOSED, 'the connection is closing'));
+    const id = this.nextId++;
+    const { signal } = options;
+    if (signal?.aborted) {
+      return Promise.resolve({
+        id, command: cmd, exitCode: null, durationMs: 0, truncated: false, timedOut: false, cancelled: true,
+        error: { code: ErrorCode.CANCELLED, message: 'cancelled before it was sent' }, stdout: '', stderr: '',
+      });
+    }
+    return new Promise<RunResult>((resolve, reject) => {
+      const onAbort = (): void => {
+        if (this.pending.has(id)) this.send({ type: 'cancel', id });
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.pending.add(id, {
+        command: cmd, options, stdout: [], stderr: [], resolve, reject,
+        detach: () => signal?.removeEventListener('abort', onAbort),
+      });
+      const frame: RunFrame = { type: 'run', id, cmd };
+      if (options.timeout !== undefined) frame.timeout = options.timeout;
+      this.send(frame);
+    });
+  }
+
+  /** Runs a command and yields its output as it arrives. */
+  stream(cmd: string, options: Omit<RunOptions, 'onOutput'> = {}): RunStream {
+    const queue: OutputChunk[] = [];
+    let wake: (() => void) | undefined;
+    let finished = false;
+    const result = this.run(cmd, {
+      ...options,
+      onOutput: (stream, data) => {
+        queue.push({ stream, data });
+        wake?.();
+      },
+    });
+    const settle = (): void => {
+      finished = true;
+      wake?.();
+    };
+    result.then(settle, settle);
+    return {
+      result,
+      async *[Symbol.asyncIterator]() {
+        for (;;) {
+          const chunk = queue.shift();
+          if (chunk) {
+            yield chunk;
+            continue;
+          }
+          if (finished) break;
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = undefined;
+        }
+        await result; // surfaces a lost connection to the loop
+      },
+    };
+  }
+
+  /** Stops reading from the server (TCP backpressure reaches the server, which pauses the command). */
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
+  /** Says bye and closes; runs still waiting are rejected with CONNECTION_CLOSED. */
+  async close(): Promise<void> {
+    if (this.ended) return;
+    this.closing = true;
+    this.send({ type: 'bye' });
+    this.socket.end();
+    const timer = setTimeout(() => this.socket.destroy(), 2_000);
+    await new Promise<void>((resolve) => (this.ended ? resolve() : this.socket.once('close', () => resolve())));
+    clearTimeout(timer);
+  }
+
+  /** @internal */
+  handle(message: ServerMessage): void {
+    switch (message.type) {
+      case 'out':
+        return this.pending.output(message.id, message.stream, message.data);
+      case 'done':
+        return this.pending.done(message);
+      case 'error': {
+        const err = new TcpcmdError(message.code, message.message);
+        if (message.id !== undefined && !message.fatal) return this.pending.fail(message.id, err);
+        return this.end(err);
+      }
+      case 'bye':
+        return this.end(new TcpcmdError(message.code === 'DISCONNECT' ? ErrorCode.CONNECTION_CLOSED : message.code, `${this.info.address}: ${message.message}`));
+      default:
+        return this.end(new TcpcmdError(ErrorCode.PROTOCOL_ERROR, `${this.info.address} sent an unexpected ${message.type} frame`));
+    }
+  }
+
+  /** @internal */
+  end(reason: TcpcmdError): void {
+    if (this.ended) return;
+    this.ended = reason;
+    this.pending.failAll(reason);
+    this.socket.destroy();
+    this.emit('close', this.closing ? undefined : reason);
+  }
+
+  private send(message: ClientMessage): void {
+    if (!this.socket.destroyed && !this.socket.writableEnded) this.socket.write(encodeFrame(message));
+  }
+}

@@ -1,0 +1,47 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ErrorCode, TcpcmdError, formatAddress, isTcpcmdError, type Address } from '../protocol/index.js';
+import { connect } from './connect.js';
+import type { ConnectOptions } from './types.js';
+
+export interface WaitOptions extends ConnectOptions {
+  /** Give up after this long. */
+  timeoutMs: number;
+}
+
+export interface WaitResult {
+  server: string;
+  hostname: string;
+  tries: number;
+}
+
+/** Server answers that prove it is up even though we may not go further. */
+const UP_ANYWAY = new Set<string>([ErrorCode.AUTH_REQUIRED, ErrorCode.TOO_MANY_SESSIONS]);
+/** Answers that waiting will not change. */
+const FINAL = new Set<string>([ErrorCode.AUTH_FAILED, ErrorCode.TLS_ERROR, ErrorCode.PROTECTED_MODE, ErrorCode.PROTOCOL_VERSION]);
+
+/** Tries to connect (with backoff from 100 ms to 1 s) until a tcpcmd server answers or time runs out. */
+export async function waitForServer(address: Address, options: WaitOptions): Promise<WaitResult> {
+  const deadline = Date.now() + options.timeoutMs;
+  let delay = 100;
+  let tries = 0;
+  let last: unknown;
+  for (;;) {
+    tries++;
+    const left = deadline - Date.now();
+    try {
+      const connection = await connect(address, { ...options, connectTimeoutMs: Math.max(1, Math.min(left, options.connectTimeoutMs ?? 5_000)) });
+      await connection.close();
+      return { server: connection.info.server, hostname: connection.info.hostname, tries };
+    } catch (err) {
+      last = err;
+      if (isTcpcmdError(err) && UP_ANYWAY.has(err.code)) return { server: 'tcpcmd', hostname: formatAddress(address), tries };
+      if (isTcpcmdError(err) && FINAL.has(err.code)) throw err;
+    }
+    const wait = Math.min(delay, deadline - Date.now());
+    if (wait <= 0) break;
+    await sleep(wait);
+    delay = Math.min(delay * 2, 1_000);
+  }
+  const reason = last instanceof Error ? last.message : String(last);
+  throw new TcpcmdError(ErrorCode.CONNECT_FAILED, `${formatAddress(address)} did not answer within ${options.timeoutMs} ms (${tries} ${tries === 1 ? 'try' : 'tries'}; last: ${reason})`);
+}

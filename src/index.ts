@@ -1,0 +1,25 @@
+/**
+ * tcpcmd's public API: the server, the client, and the shared protocol types.
+ *
+ *   import { serve, connect } from 'tcpcmd';
+ *   const server = await serve({ port: 0 });
+ *   const conn = await connect(server.address());
+ *   const result = await conn.run('hostname');
+ */
+export * from './server/index.js';
+export * from './client/index.js';
+export {
+  TcpcmdError,
+  ErrorCode,
+  isTcpcmdError,
+  parseAddress,
+  formatAddress,
+  PROTOCOL_VERSION,
+  VERSION,
+  DEFAULT_PORT,
+  DEFAULT_HOST,
+  type Address,
+  type ErrorInfo,
+  type RunId,
+  type StreamName,
+} from './protocol/index.js';

@@ -1,0 +1,26 @@
+import { ErrorCode } from '../../protocol/index.js';
+import type { RunContext, RunOutcome } from '../command.js';
+import { failure } from '../shell/outcome.js';
+
+/** A usage problem; the message names the argument, what is expected and what came. */
+export function badArguments(message: string): RunOutcome {
+  return failure(ErrorCode.BAD_ARGUMENTS, message);
+}
+
+/** For commands that take nothing: BAD_ARGUMENTS when something came, else undefined. */
+export function rejectArguments(ctx: RunContext): RunOutcome | undefined {
+  if (ctx.args === '') return undefined;
+  return badArguments(`${ctx.name}: takes no arguments, got "${ctx.args}"`);
+}
+
+/** Writes text to stdout and reports success. */
+export async function print(ctx: RunContext, text: string): Promise<RunOutcome> {
+  await ctx.write('stdout', text);
+  return { exitCode: 0 };
+}
+
+/** For `node` and `python`: nothing, `--version` or `-V`; else BAD_ARGUMENTS. */
+export function rejectUnlessVersionFlag(ctx: RunContext): RunOutcome | undefined {
+  if (ctx.args === '' || ctx.args === '--version' || ctx.args === '-V') return undefined;
+  return badArguments(`${ctx.name}: only "${ctx.name} --version" is supported, got "${ctx.name} ${ctx.args}"`);
+}

@@ -1,0 +1,42 @@
+import { readFile } from 'node:fs/promises';
+import { freemem, totalmem } from 'node:os';
+import type { Command } from '../command.js';
+import { print, rejectArguments } from './arguments.js';
+import { formatBytes, formatKeyValues, formatShare } from './format.js';
+
+export const ram: Command = {
+  name: 'ram',
+  usage: 'ram',
+  summary: 'memory: total, used, free and available',
+  async run(ctx) {
+    const bad = rejectArguments(ctx);
+    if (bad) return bad;
+    const total = totalmem();
+    const { free, available } = await memInfo();
+    return print(ctx, formatKeyValues([
+      ['total', formatBytes(total)],
+      ['used', formatShare(total - available, total)],
+      ['free', formatShare(free, total)],
+      ['available', formatShare(available, total)],
+    ]));
+  },
+};
+
+/**
+ * Free (unused) and available (free + reclaimable cache) memory. Linux tells
+ * them apart in /proc/meminfo; elsewhere os.freemem() is the best there is.
+ */
+async function memInfo(): Promise<{ free: number; available: number }> {
+  const fallback = freemem();
+  let text = '';
+  try {
+    text = await readFile('/proc/meminfo', 'utf8');
+  } catch {
+    return { free: fallback, available: fallback };
+  }
+  const kib = (key: string): number | undefined => {
+    const value = new RegExp(`^${key}:\\s+(\\d+) kB$`, 'm').exec(text)?.[1];
+    return value === undefined ? undefined : Number(value) * 1024;
+  };
+  return { free: kib('MemFree') ?? fallback, available: kib('MemAvailable') ?? fallback };
+}

@@ -1,0 +1,5 @@
+export { TcpcmdServer, serve } from './server.js';
+export type { ServeOptions, Limits, Policy, TlsServerOptions } from './options.js';
+export { DEFAULT_LIMITS, DEFAULT_POLICY } from './options.js';
+export type { Command, RunContext, RunOutcome, SessionInfo, ServerControl } from './command.js';
+export { streamLogger, silentLogger, type Logger, type LogEvent, type LogFormat } from './log.js';

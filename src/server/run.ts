@@ -1,0 +1,80 @@
+import { ErrorCode, TcpcmdError, type DoneFrame, type RunFrame, type StreamName } from '../protocol/index.js';
+import type { RunOutcome, ServerControl, SessionInfo } from './command.js';
+import { OutputBudget, chunks } from './run-output.js';
+import type { SessionHost } from './session-host.js';
+
+export type RunAnswer = Omit<DoneFrame, 'type' | 'id'>;
+
+export interface RunEnv {
+  host: SessionHost;
+  session: SessionInfo;
+  peer: string;
+  /** Sends output; resolves when the socket can take more. */
+  write(stream: StreamName, data: string): Promise<void>;
+  control: ServerControl;
+}
+
+/**
+ * One run from command line to answer: resolve, check policy, apply the
+ * timeout and output cap, run, and turn whatever happened into a done frame.
+ * Aborts (timeout, cancel, cap, disconnect, shutdown) all go through
+ * `controller`, whose reason becomes the answer's error.
+ */
+export async function executeRun(frame: RunFrame, controller: AbortController, env: RunEnv): Promise<RunAnswer> {
+  const started = performance.now();
+  const { host } = env;
+  const answer = await runResolved(frame, controller, env);
+  answer.durationMs = Math.round(performance.now() - started);
+  host.logger.log({
+    event: 'run',
+    session: env.session.id,
+    peer: env.peer,
+    id: frame.id,
+    command: frame.cmd,
+    exitCode: answer.exitCode,
+    durationMs: answer.durationMs,
+    ...(answer.error ? { error: answer.error.code } : {}),
+  });
+  return answer;
+}
+
+async function runResolved(frame: RunFrame, controller: AbortController, env: RunEnv): Promise<RunAnswer> {
+  const { host } = env;
+  const resolved = host.registry.resolve(frame.cmd);
+  if ('error' in resolved) return { exitCode: null, durationMs: 0, error: resolved.error };
+  const refused = host.policy.check(frame.cmd, resolved.command);
+  if (refused) {
+    host.logger.log({ event: 'forbidden', session: env.session.id, peer: env.peer, command: frame.cmd, reason: refused.message });
+    return { exitCode: null, durationMs: 0, error: refused };
+  }
+  const limit = host.options.limits.runTimeoutMs;
+  const timeoutMs = Math.min(frame.timeout ?? limit, limit);
+  const timer = setTimeout(() => controller.abort(new TcpcmdError(ErrorCode.TIMEOUT, `timed out after ${timeoutMs} ms; the command was stopped`)), timeoutMs);
+  const budget = new OutputBudget(host.options.limits.maxOutput, controller);
+  let outcome: RunOutcome;
+  try {
+    outcome = await resolved.command.run({
+      name: resolved.name,
+      args: resolved.args,
+      argv: resolved.args === '' ? [] : resolved.args.split(/\s+/),
+      signal: controller.signal,
+      session: env.session,
+      server: env.control,
+      write: async (stream, data) => {
+        for (const piece of chunks(budget.take(stream, data))) await env.write(stream, piece);
+      },
+    });
+  } catch (err) {
+    // A command that throws is a bug in it, not the client's fault: answer, and keep the session.
+    outcome = { exitCode: null, error: { code: ErrorCode.INTERNAL, message: `internal error in ${resolved.name}: ${err instanceof Error ? err.message : String(err)}` } };
+  } finally {
+    clearTimeout(timer);
+  }
+  const answer: RunAnswer = { exitCode: outcome.exitCode, durationMs: 0 };
+  if (outcome.signal) answer.signal = outcome.signal;
+  if (budget.truncated) answer.truncated = true;
+  const reason: unknown = controller.signal.reason;
+  if (controller.signal.aborted && reason instanceof TcpcmdError) answer.error = reason.toJSON();
+  else if (outcome.error) answer.error = outcome.error;
+  return answer;
+}

@@ -1,0 +1,191 @@
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import { hostname } from 'node:os';
+import tls from 'node:tls';
+import { randomBytes } from 'node:crypto';
+import { ErrorCode, TcpcmdError, encodeFrame, formatAddress, type Address, type ErrorInfo } from '../protocol/index.js';
+import { builtinCommands } from './builtins/index.js';
+import type { Command } from './command.js';
+import { silentLogger, type Logger } from './log.js';
+import { resolveServeOptions, type ResolvedServeOptions, type ServeOptions } from './options.js';
+import { PolicyCheck } from './policy.js';
+import { isLoopback } from './peer.js';
+import { CommandRegistry } from './registry.js';
+import { Session } from './session.js';
+import type { SessionHost } from './session-host.js';
+
+/**
+ * The tcpcmd server: a listener and its sessions. `reset()` closes every
+ * session and re-opens the listener on the same address; `close()` stops
+ * gracefully (new runs refused, running ones get a grace period).
+ */
+export class TcpcmdServer extends EventEmitter implements SessionHost {
+  readonly options: ResolvedServeOptions;
+  readonly registry: CommandRegistry;
+  readonly policy: PolicyCheck;
+  readonly logger: Logger;
+  readonly hostname = hostname();
+  private listener: net.Server | undefined;
+  private readonly sessions = new Set<Session>();
+  private bound: Address | undefined;
+  private stopping: Promise<void> | undefined;
+  private resetting: Promise<void> | undefined;
+  private readonly offered: readonly Command[];
+
+  constructor(options: ServeOptions = {}) {
+    super();
+    this.options = resolveServeOptions(options);
+    this.logger = options.logger ?? silentLogger;
+    this.registry = new CommandRegistry(options.commands ?? builtinCommands);
+    this.policy = new PolicyCheck(this.options.policy);
+    this.offered = this.registry.commands.filter((c) => this.policy.offers(c));
+  }
+
+  /** Starts listening; resolves with the address actually bound (port 0 becomes a real port). */
+  async listen(): Promise<Address> {
+    const port = this.bound?.port ?? this.options.port;
+    const listener = this.options.tls
+      ? tls.createServer({ cert: this.options.tls.cert, key: this.options.tls.key }, (s) => this.accept(s, true))
+      : net.createServer((s) => this.accept(s, false));
+    if (this.options.tls) listener.on('tlsClientError', () => {}); // a plain or broken client: its socket is already gone
+    await new Promise<void>((resolve, reject) => {
+      listener.once('error', (err) => reject(listenError(err, this.options.host, port)));
+      listener.listen({ host: this.options.host, port }, () => resolve());
+    });
+    listener.removeAllListeners('error');
+    listener.on('error', (err) => this.emit('error', err));
+    this.listener = listener;
+    const info = listener.address() as net.AddressInfo;
+    this.bound = { host: info.address, port: info.port };
+    this.logger.log({ event: 'listening', address: formatAddress(this.bound), tls: Boolean(this.options.tls), auth: this.options.token !== undefined });
+    return this.bound;
+  }
+
+  /** The bound address (after `listen`). */
+  address(): Address {
+    if (!this.bound) throw new TcpcmdError(ErrorCode.USAGE, 'the server is not listening yet');
+    return this.bound;
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  // ---- SessionHost ----------------------------------------------------------
+
+  offeredCommands(): readonly Command[] {
+    return this.offered;
+  }
+
+  commandNames(): string[] {
+    return new CommandRegistry(this.offered).names();
+  }
+
+  requestReset(): void {
+    void this.reset().catch((err: unknown) => this.emit('error', err));
+  }
+
+  requestKill(): void {
+    void this.close('kill command');
+  }
+
+  sessionClosed(session: Session): void {
+    this.sessions.delete(session);
+    this.logger.log({ event: 'disconnect', session: session.info.id, peer: session.peer, reason: session.closeReason });
+  }
+
+  // ---- lifecycle ------------------------------------------------------------
+
+  private accept(socket: net.Socket, isTls: boolean): void {
+    const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    const refusal = this.refusal(socket);
+    if (refusal) {
+      this.logger.log({ event: 'refused', peer, code: refusal.code, message: refusal.message });
+      socket.on('error', () => {});
+      socket.end(encodeFrame({ type: 'error', code: refusal.code, message: refusal.message, fatal: true }));
+      setTimeout(() => socket.destroy(), 1_000).unref();
+      return;
+    }
+    const session = new Session(socket, this, randomBytes(4).toString('hex'), isTls);
+    this.sessions.add(session);
+    this.logger.log({ event: 'connect', session: session.info.id, peer });
+  }
+
+  private refusal(socket: net.Socket): ErrorInfo | undefined {
+    if (this.stopping || this.resetting) return { code: ErrorCode.SERVER_SHUTTING_DOWN, message: 'the server is stopping' };
+    const { token, insecure, limits } = this.options;
+    if (token === undefined && !insecure && !isLoopback(socket.remoteAddress)) {
+      return {
+        code: ErrorCode.PROTECTED_MODE,
+        message: 'this server has no token, so it only accepts connections from its own machine. ' +
+          'To allow this one, restart it with a token (TCPCMD_TOKEN or --token-file) and connect with the same token; ' +
+          'or, on a trusted network only, with --insecure',
+      };
+    }
+    if (this.sessions.size >= limits.maxSessions) {
+      return { code: ErrorCode.TOO_MANY_SESSIONS, message: `the server already has ${limits.maxSessions} sessions open; try again later` };
+    }
+    return undefined;
+  }
+
+  /** Closes every session (telling each why) and re-opens the listener on the same address. */
+  reset(): Promise<void> {
+    this.resetting ??= (async () => {
+      const count = this.sessions.size;
+      const closing = [...this.sessions].map((s) => {
+        s.close({ code: ErrorCode.SESSION_RESET, message: 'the server was reset; reconnect to go on' });
+        return s.closed;
+      });
+      await this.closeListener();
+      await Promise.all(closing);
+      this.resetting = undefined;
+      if (this.stopping) return;
+      await this.listen();
+      this.logger.log({ event: 'reset', sessions: count });
+      this.emit('reset');
+    })();
+    return this.resetting;
+  }
+
+  /**
+   * Stops gracefully: no new connections, waiting runs answered
+   * SERVER_SHUTTING_DOWN, running ones given `shutdownGraceMs` to finish.
+   */
+  close(reason = 'stopped'): Promise<void> {
+    this.stopping ??= (async () => {
+      this.logger.log({ event: 'shutdown', reason });
+      const info: ErrorInfo = { code: ErrorCode.SERVER_SHUTTING_DOWN, message: `the server is shutting down (${reason})` };
+      const listenerClosed = this.closeListener();
+      await Promise.all([...this.sessions].map(async (s) => {
+        await s.drain(info, this.options.limits.shutdownGraceMs);
+        await s.closed;
+      }));
+      await listenerClosed;
+      this.emit('close');
+    })();
+    return this.stopping;
+  }
+
+  private async closeListener(): Promise<void> {
+    const listener = this.listener;
+    this.listener = undefined;
+    if (!listener?.listening) return;
+    await new Promise<void>((resolve) => listener.close(() => resolve()));
+  }
+}
+
+function listenError(err: unknown, host: string, port: number): TcpcmdError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const where = formatAddress({ host, port });
+  if (code === 'EADDRINUSE') return new TcpcmdError(ErrorCode.USAGE, `cannot listen on ${where}: the port is in use; pick another with --port (0 picks a free one)`, { cause: err });
+  if (code === 'EADDRNOTAVAIL') return new TcpcmdError(ErrorCode.USAGE, `cannot listen on ${where}: this machine has no such address; check --host`, { cause: err });
+  if (code === 'EACCES') return new TcpcmdError(ErrorCode.USAGE, `cannot listen on ${where}: permission denied (ports below 1024 need privileges)`, { cause: err });
+  return new TcpcmdError(ErrorCode.IO_ERROR, `cannot listen on ${where}: ${(err as Error).message}`, { cause: err });
+}
+
+/** Creates a server and starts listening. */
+export async function serve(options: ServeOptions = {}): Promise<TcpcmdServer> {
+  const server = new TcpcmdServer(options);
+  await server.listen();
+  return server;
+}

@@ -1,0 +1,364 @@
+import type { Socket } from 'node:net';
+import {
+  ErrorCode,
+  LineDecoder,
+  PROTOCOL_VERSION,
+  TcpcmdError,
+  VERSION,
+  encodeFrame,
+  makeNonce,
+  parseClientMessage,
+  verifyProof,
+  type ErrorInfo,
+  type RunFrame,
+  type RunId,
+  type ServerMessage,
+} from '../protocol/index.js';
+import type { SessionInfo } from './command.js';
+import { executeRun, type RunAnswer } from './run.js';
+import type { SessionHost } from './session-host.js';
+
+type State = 'greeting' | 'auth' | 'ready' | 'closed';
+type AfterRun = 'disconnect' | 'reset' | 'kill';
+
+/**
+ * One client connection: handshake (and auth), then its runs, strictly in the
+ * order they arrived, one at a time. Speaks JSON frames, or plain text lines
+ * when the first line does not start with `{` (inline mode, for nc/telnet).
+ */
+export class Session {
+  readonly info: SessionInfo;
+  readonly peer: string;
+  private state: State = 'greeting';
+  private mode: 'json' | 'inline' = 'json';
+  private readonly decoder: LineDecoder;
+  private readonly nonce = makeNonce();
+  private readonly queue: RunFrame[] = [];
+  private readonly ids = new Set<RunId>();
+  private active: { frame: RunFrame; controller: AbortController; finished: Promise<RunAnswer> } | undefined;
+  /** Set while the server stops: new runs are answered with it at once. */
+  private refusing: ErrorInfo | undefined;
+  private pumping = false;
+  private afterRun: AfterRun | undefined;
+  private inlineSeq = 0;
+  /** Why the session ended, for the log. */
+  closeReason = 'the client closed the connection';
+  private authTimer: NodeJS.Timeout | undefined;
+  private drainWaiters: (() => void)[] = [];
+  private readonly closedPromise: Promise<void>;
+  private resolveClosed!: () => void;
+
+  constructor(private readonly socket: Socket, private readonly host: SessionHost, id: string, tls: boolean) {
+    this.peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    this.info = {
+      id,
+      remoteAddress: socket.remoteAddress ?? '',
+      remotePort: socket.remotePort ?? 0,
+      localAddress: socket.localAddress ?? '',
+      localPort: socket.localPort ?? 0,
+      tls,
+    };
+    this.decoder = new LineDecoder(host.options.limits.maxFrame);
+    this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.flushDrainWaiters());
+    socket.on('error', () => {}); // 'close' follows; a vanished peer is not the server's error
+    socket.on('close', () => this.onSocketClosed());
+    const { authTimeoutMs, idleTimeoutMs } = host.options.limits;
+    if (host.options.token !== undefined && authTimeoutMs > 0) {
+      this.authTimer = setTimeout(() => this.fail(ErrorCode.AUTH_TIMEOUT, `no successful auth within ${authTimeoutMs} ms`), authTimeoutMs);
+    }
+    if (idleTimeoutMs > 0) {
+      socket.setTimeout(idleTimeoutMs, () => {
+        if (!this.active && this.queue.length === 0) this.close({ code: ErrorCode.IDLE_TIMEOUT, message: `idle for ${idleTimeoutMs} ms` });
+      });
+    }
+  }
+
+  /** Resolves once the socket is closed. */
+  get closed(): Promise<void> {
+    return this.closedPromise;
+  }
+
+  get busy(): boolean {
+    return this.active !== undefined || this.queue.length > 0;
+  }
+
+  // ---- input ----------------------------------------------------------------
+
+  private onData(chunk: Buffer): void {
+    if (this.state === 'greeting' && this.decoder.buffered === 0 && chunk[0] === 0x16) {
+      // A TLS ClientHello on a plain listener: close at once so the client fails fast.
+      this.host.logger.log({ event: 'protocol-error', session: this.info.id, peer: this.peer, code: ErrorCode.BAD_FRAME, message: 'a TLS client on a plain-text listener' });
+      this.state = 'closed';
+      this.socket.destroy();
+      return;
+    }
+    for (const event of this.decoder.push(chunk)) {
+      if (this.state === 'closed') return;
+      if (event.kind === 'too-large') {
+        this.fail(ErrorCode.FRAME_TOO_LARGE, `a frame passed the limit of ${this.host.options.limits.maxFrame} bytes`);
+        return;
+      }
+      if (event.kind === 'bad-utf8') this.badFrame('frame is not valid UTF-8');
+      else this.onLine(event.line);
+    }
+  }
+
+  private onLine(line: string): void {
+    if (this.state === 'greeting' && !line.trimStart().startsWith('{')) {
+      this.startInline(line);
+      return;
+    }
+    if (this.mode === 'inline') {
+      this.enqueue({ type: 'run', id: ++this.inlineSeq, cmd: line });
+      return;
+    }
+    const parsed = parseClientMessage(line);
+    if (!parsed.ok) {
+      this.badFrame(parsed.message);
+      return;
+    }
+    const msg = parsed.value;
+    if (this.state === 'greeting') {
+      if (msg.type !== 'hello') return this.fail(ErrorCode.BAD_FRAME, `the first frame must be hello, got ${msg.type}`);
+      if (msg.protocol !== PROTOCOL_VERSION) {
+        return this.fail(ErrorCode.PROTOCOL_VERSION, `this server speaks protocol ${PROTOCOL_VERSION}, the client asked for ${msg.protocol}: use a matching tcpcmd version`);
+      }
+      const auth = this.host.options.token === undefined ? 'none' : 'token';
+      this.send({ type: 'hello', protocol: PROTOCOL_VERSION, server: `tcpcmd/${VERSION}`, hostname: this.host.hostname, auth, nonce: this.nonce });
+      if (auth === 'none') this.becomeReady();
+      else this.state = 'auth';
+      return;
+    }
+    if (this.state === 'auth') {
+      if (msg.type !== 'auth') return this.fail(ErrorCode.AUTH_REQUIRED, 'this server requires a token: authenticate before sending commands (set TCPCMD_TOKEN)');
+      const token = this.host.options.token ?? '';
+      if (verifyProof(token, this.nonce, msg.hmac)) this.becomeReady();
+      else this.authFailed();
+      return;
+    }
+    switch (msg.type) {
+      case 'run':
+        return this.enqueue(msg);
+      case 'cancel':
+        return this.cancel(msg.id);
+      case 'bye':
+        return this.close({ code: 'DISCONNECT', message: 'client said bye' });
+      default:
+        return this.badFrame(`unexpected ${msg.type} frame after the handshake`);
+    }
+  }
+
+  private startInline(firstLine: string): void {
+    this.mode = 'inline';
+    if (this.host.options.token !== undefined) {
+      // The token must never cross the wire, so plain-text mode cannot authenticate.
+      this.fail(ErrorCode.AUTH_REQUIRED, 'this server requires a token, which plain-text mode cannot prove without sending it: use `tcpcmd connect` with TCPCMD_TOKEN set');
+      return;
+    }
+    this.becomeReady();
+    this.onLine(firstLine);
+  }
+
+  private becomeReady(): void {
+    this.state = 'ready';
+    clearTimeout(this.authTimer);
+    if (this.mode === 'json') this.send({ type: 'ready', session: this.info.id, commands: this.host.commandNames() });
+  }
+
+  private authFailed(): void {
+    this.host.logger.log({ event: 'auth-failed', session: this.info.id, peer: this.peer });
+    this.state = 'closed'; // accept nothing more while the answer is delayed
+    setTimeout(() => {
+      this.sendRaw({ type: 'error', code: ErrorCode.AUTH_FAILED, message: 'authentication failed: the token is wrong', fatal: true });
+      this.endSocket();
+    }, this.host.options.limits.authFailDelayMs).unref();
+  }
+
+  // ---- runs -----------------------------------------------------------------
+
+  private enqueue(frame: RunFrame): void {
+    if (this.ids.has(frame.id)) {
+      this.send({ type: 'error', code: ErrorCode.DUPLICATE_ID, message: `run id ${JSON.stringify(frame.id)} is already in flight`, fatal: false, id: frame.id });
+      return;
+    }
+    if (this.refusing) {
+      this.answer(frame, { exitCode: null, durationMs: 0, error: this.refusing });
+      return;
+    }
+    const { maxQueue } = this.host.options.limits;
+    if (this.queue.length >= maxQueue) {
+      this.answer(frame, { exitCode: null, durationMs: 0, error: { code: ErrorCode.QUEUE_FULL, message: `more than ${maxQueue} runs are waiting in this session; wait for answers before sending more` } });
+      return;
+    }
+    this.ids.add(frame.id);
+    this.queue.push(frame);
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      let frame: RunFrame | undefined;
+      while (this.state === 'ready' && (frame = this.queue.shift()) !== undefined) {
+        const controller = new AbortController();
+        const finished = executeRun(frame, controller, {
+          host: this.host,
+          session: this.info,
+          peer: this.peer,
+          write: (stream, data) => this.writeOutput(frame as RunFrame, stream, data),
+          control: {
+            commands: () => this.host.offeredCommands(),
+            disconnect: () => (this.afterRun = 'disconnect'),
+            reset: () => (this.afterRun = 'reset'),
+            kill: () => (this.afterRun = 'kill'),
+          },
+        });
+        this.active = { frame, controller, finished };
+        const answer = await finished;
+        this.active = undefined;
+        this.answer(frame, answer);
+        if (this.afterRun) this.runAfter(this.afterRun);
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private runAfter(action: AfterRun): void {
+    this.afterRun = undefined;
+    if (action === 'disconnect') this.close({ code: 'DISCONNECT', message: 'disconnected on request' });
+    else if (action === 'reset') this.host.requestReset();
+    else this.host.requestKill();
+  }
+
+  private cancel(id: RunId): void {
+    if (this.active?.frame.id === id) {
+      this.active.controller.abort(new TcpcmdError(ErrorCode.CANCELLED, 'cancelled by the client'));
+      return;
+    }
+    const index = this.queue.findIndex((f) => f.id === id);
+    if (index === -1) return; // already answered: the cancel crossed the done frame
+    const [frame] = this.queue.splice(index, 1);
+    if (frame) this.answer(frame, { exitCode: null, durationMs: 0, error: { code: ErrorCode.CANCELLED, message: 'cancelled by the client before it started' } });
+  }
+
+  private answer(frame: RunFrame, answer: RunAnswer): void {
+    this.ids.delete(frame.id);
+    if (this.mode === 'json') {
+      this.send({ type: 'done', id: frame.id, ...answer });
+      return;
+    }
+    if (answer.error) this.sendText(`[error ${answer.error.code}] ${answer.error.message}\n`);
+    else if (answer.exitCode !== 0) this.sendText(`[exit ${answer.exitCode ?? answer.signal ?? '?'}]\n`);
+  }
+
+  private async writeOutput(frame: RunFrame, stream: 'stdout' | 'stderr', data: string): Promise<void> {
+    if (this.state === 'closed' || data === '') return;
+    const ok = this.mode === 'json' ? this.send({ type: 'out', id: frame.id, stream, data }) : this.sendText(data);
+    if (!ok) await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  private flushDrainWaiters(): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  // ---- output ---------------------------------------------------------------
+
+  private send(message: ServerMessage): boolean {
+    if (this.state === 'closed') return true;
+    return this.sendRaw(message);
+  }
+
+  private sendRaw(message: ServerMessage): boolean {
+    if (this.socket.destroyed || this.socket.writableEnded) return true;
+    return this.socket.write(encodeFrame(message));
+  }
+
+  private sendText(text: string): boolean {
+    if (this.state === 'closed' || this.socket.destroyed || this.socket.writableEnded) return true;
+    return this.socket.write(text);
+  }
+
+  // ---- errors and closing ---------------------------------------------------
+
+  /** A frame that could not be understood: answered, and the session goes on (framing is intact). */
+  private badFrame(message: string): void {
+    this.host.logger.log({ event: 'protocol-error', session: this.info.id, peer: this.peer, code: ErrorCode.BAD_FRAME, message });
+    if (this.state !== 'ready') return this.fail(ErrorCode.BAD_FRAME, message);
+    if (this.mode === 'inline') this.sendText(`[error BAD_FRAME] ${message}\n`);
+    else this.send({ type: 'error', code: ErrorCode.BAD_FRAME, message, fatal: false });
+  }
+
+  /** An error that ends the session: say why, then close. */
+  fail(code: ErrorInfo['code'], message: string): void {
+    if (this.state === 'closed') return;
+    this.closeReason = code;
+    if (code !== ErrorCode.AUTH_TIMEOUT) this.host.logger.log({ event: 'protocol-error', session: this.info.id, peer: this.peer, code, message });
+    if (this.mode === 'inline') this.sendText(`[error ${code}] ${message}\n`);
+    else this.send({ type: 'error', code, message, fatal: true });
+    this.abortAll({ code, message });
+    this.state = 'closed';
+    this.endSocket();
+  }
+
+  /**
+   * Ends the session: the running command is stopped, waiting ones are
+   * answered with the reason, the client is told why, and the socket closes.
+   */
+  close(reason: { code: ErrorInfo['code'] | 'DISCONNECT'; message: string }): void {
+    if (this.state === 'closed') return;
+    this.closeReason = reason.message;
+    const info: ErrorInfo = { code: reason.code === 'DISCONNECT' ? ErrorCode.CONNECTION_CLOSED : reason.code, message: reason.message };
+    this.abortAll(info);
+    if (this.mode === 'json' && this.state === 'ready') this.send({ type: 'bye', code: reason.code, message: reason.message });
+    else if (this.mode === 'inline' && reason.code !== 'DISCONNECT') this.sendText(`[${reason.code}] ${reason.message}\n`);
+    this.state = 'closed';
+    this.endSocket();
+  }
+
+  /** Answers every waiting run with `reason` and stops the running one (its done frame follows). */
+  private abortAll(reason: ErrorInfo): void {
+    for (const frame of this.queue.splice(0)) this.answer(frame, { exitCode: null, durationMs: 0, error: reason });
+    this.active?.controller.abort(new TcpcmdError(reason.code, reason.message));
+  }
+
+  /** Stops queued runs and lets the running one go on for `graceMs` before it is stopped. */
+  async drain(reason: ErrorInfo, graceMs: number): Promise<void> {
+    this.refusing = reason;
+    for (const frame of this.queue.splice(0)) this.answer(frame, { exitCode: null, durationMs: 0, error: reason });
+    const active = this.active;
+    if (active) {
+      const timer = setTimeout(() => active.controller.abort(new TcpcmdError(reason.code, reason.message)), graceMs);
+      await active.finished;
+      clearTimeout(timer);
+      await Promise.resolve(); // let the pump send the done frame first
+    }
+    this.close(reason);
+  }
+
+  private endSocket(): void {
+    this.flushDrainWaiters();
+    this.socket.end();
+    // A peer that never reads cannot keep the socket (and its buffers) alive.
+    setTimeout(() => this.socket.destroy(), 2_000).unref();
+  }
+
+  private onSocketClosed(): void {
+    clearTimeout(this.authTimer);
+    if (this.state !== 'closed') {
+      this.abortAll({ code: ErrorCode.CONNECTION_CLOSED, message: 'the client went away' });
+      this.state = 'closed';
+    } else {
+      this.active?.controller.abort(new TcpcmdError(ErrorCode.CONNECTION_CLOSED, 'the client went away'));
+    }
+    this.flushDrainWaiters();
+    this.host.sessionClosed(this);
+    this.resolveClosed();
+  }
+}

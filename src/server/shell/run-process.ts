@@ -1,0 +1,120 @@
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { ErrorCode, isTcpcmdError } from '../../protocol/index.js';
+import type { RunOutcome } from '../command.js';
+import { drainAfterExit } from './drain-after-exit.js';
+import { killTree } from './kill-tree.js';
+import { failure } from './outcome.js';
+import { pumpOutput, type OutputPump, type Write } from './output-pump.js';
+import { spawnFailed } from './spawn-error.js';
+
+export interface RunProcessOptions {
+  /** The program; looked up on PATH. Never run through a shell. */
+  file: string;
+  args: readonly string[];
+  /** Aborting kills the whole process tree at once; the caller reads `signal.reason`. */
+  signal: AbortSignal;
+  /** Receives stdout and stderr as text; the stream waits for each promise (backpressure). */
+  write: Write;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /**
+   * The answer when the program does not exist (ENOENT), in place of the
+   * generic SPAWN_FAILED: a better hint, or a fallback to another program.
+   */
+  ifNotFound?: () => RunOutcome | Promise<RunOutcome>;
+  /** Windows only: hand `args` to the program untouched (cmd.exe does its own quoting). */
+  windowsVerbatimArguments?: boolean;
+}
+
+/** After an abort, how long to wait for the killed main process to be reaped before answering anyway. */
+const REAP_WAIT_MS = 1000;
+
+type Exit = { code: number | null; signal: NodeJS.Signals | null };
+
+/**
+ * Runs a program and streams its output. Resolves (never rejects) when the
+ * main process has exited and its output is drained, with its exit code, or
+ * with `exitCode: null` and the signal that killed it, or with a SPAWN_FAILED
+ * error. On abort the whole tree is killed and the run answers at once.
+ */
+export async function runProcess(options: RunProcessOptions): Promise<RunOutcome> {
+  const { file, signal, cwd } = options;
+  if (signal.aborted) return { exitCode: null }; // Nothing was started, so nothing to kill.
+  let child: ChildProcessByStdio<null, Readable, Readable>;
+  try {
+    child = spawn(file, options.args, {
+      shell: false,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so killTree reaches everything it starts.
+      detached: process.platform !== 'win32',
+      windowsHide: true,
+      windowsVerbatimArguments: options.windowsVerbatimArguments ?? false,
+      cwd,
+      env: options.env ?? process.env,
+    });
+  } catch (error) {
+    // Synchronous refusals: a NUL byte in an argument, a bad option.
+    return spawnFailed(file, error as NodeJS.ErrnoException);
+  }
+  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, sig) => resolve({ code, signal: sig })));
+  const spawnError = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+    child.once('spawn', () => resolve(undefined));
+    child.once('error', resolve);
+  });
+  // Later 'error' events (none are expected: we never call child.kill) must not crash the server.
+  child.on('error', () => {});
+  if (spawnError !== undefined || child.pid === undefined) {
+    if (spawnError?.code === 'ENOENT' && cwd === undefined && options.ifNotFound) return options.ifNotFound();
+    return spawnFailed(file, spawnError ?? new Error('no process id'), cwd);
+  }
+  return supervise(child.pid, exited, [pumpOutput(child.stdout, 'stdout', options.write), pumpOutput(child.stderr, 'stderr', options.write)], signal);
+}
+
+function supervise(pid: number, exited: Promise<Exit>, pumps: readonly OutputPump[], signal: AbortSignal): Promise<RunOutcome> {
+  return new Promise<RunOutcome>((resolve) => {
+    let settled = false;
+    const settle = (outcome: RunOutcome): void => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      resolve(outcome);
+    };
+    // Stop everything now; answer once the main process is reaped (or after a short wait, should it hang in the kernel).
+    const stopNow = (outcome: (exit: Exit | undefined) => RunOutcome): void => {
+      if (settled) return;
+      killTree(pid);
+      for (const pump of pumps) pump.stop();
+      const timer = setTimeout(() => settle(outcome(undefined)), REAP_WAIT_MS);
+      void exited.then((e) => {
+        clearTimeout(timer);
+        settle(outcome(e));
+      });
+    };
+    // Killed now, or exited on its own just before: either way the exit status says so.
+    const onAbort = (): void => stopNow((e) => (e ? fromExit(e) : { exitCode: null, signal: 'SIGKILL' }));
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort(); // Aborted while the process was starting.
+
+    const output = Promise.all(pumps.map((pump) => pump.done));
+    output.catch((error: unknown) => stopNow(() => writeFailed(error)));
+    void exited.then(async (e) => {
+      try {
+        await drainAfterExit(pid, pumps);
+        await output;
+      } catch {
+        return; // A failed write: handled above.
+      }
+      settle(fromExit(e));
+    });
+  });
+}
+
+function fromExit({ code, signal }: Exit): RunOutcome {
+  return signal === null ? { exitCode: code } : { exitCode: null, signal };
+}
+
+function writeFailed(error: unknown): RunOutcome {
+  if (isTcpcmdError(error)) return { exitCode: null, error: error.toJSON() };
+  return failure(ErrorCode.INTERNAL, `output could not be delivered: ${error instanceof Error ? error.message : String(error)}`);
+}

@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { BIN, runCli, startCliServer } from '../helpers/cli.js';
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as net.AddressInfo;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+describe('tcpcmd --help and --version', () => {
+  it('prints help for the program and for every command', async () => {
+    const top = await runCli(['--help']);
+    expect(top.code).toBe(0);
+    for (const name of ['serve', 'exec', 'wait']) {
+      expect(top.stdout).toContain(`tcpcmd ${name}`);
+      const sub = await runCli([name, '--help']);
+      expect(sub.code).toBe(0);
+      expect(sub.stdout).toContain('Examples:');
+    }
+    const version = await runCli(['--version']);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('exits 2 on a usage error, naming it', async () => {
+    const r = await runCli(['serve', '--port', 'abc']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--port must be a whole number from 0 to 65535, got "abc"');
+    const unknown = await runCli(['frobnicate']);
+    expect(unknown.code).toBe(2);
+  });
+});
+
+describe('tcpcmd exec', () => {
+  it('prints stdout and stderr apart and exits with the remote exit code', async () => {
+    const server = await startCliServer();
+    const r = await runCli(['exec', server.target, 'linux:echo out; echo err >&2; exit 7']);
+    expect(r).toMatchObject({ code: 7, stdout: 'out\n', stderr: 'err\n' });
+    const ok = await runCli(['exec', server.target, 'echo', 'two', 'words']);
+    expect(ok).toMatchObject({ code: 0, stdout: 'two words\n' });
+    const dashed = await runCli(['exec', server.target, 'linux:ls', '-d', '/']);
+    expect(dashed).toMatchObject({ code: 0, stdout: '/\n' });
+  });
+
+  it('exits 255 with a one-line reason for its own failures', async () => {
+    const server = await startCliServer();
+    const unknown = await runCli(['exec', server.target, 'cpuu']);
+    expect(unknown.code).toBe(255);
+    expect(unknown.stderr).toMatch(/did you mean "cpu".*UNKNOWN_COMMAND/);
+    const timeout = await runCli(['exec', server.target, '--timeout', '200', 'linux:sleep 5']);
+    expect(timeout.code).toBe(255);
+    expect(timeout.stderr).toContain('TIMEOUT');
+    const refused = await runCli(['exec', `127.0.0.1:${await freePort()}`, 'hostname']);
+    expect(refused.code).toBe(255);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toContain('connection refused');
+  });
+
+  it('logs one line per run on the server: client, command, exit code, duration', async () => {
+    const server = await startCliServer();
+    await runCli(['exec', server.target, 'linux:exit 4']);
+    expect(server.log()).toMatch(/127\.0\.0\.1:\d+ session \w+ run "linux:exit 4" exit=4 \d+ms/);
+  });
+});
+
+describe('tcpcmd wait', () => {
+  it('returns 0 once the server answers', async () => {
+    const server = await startCliServer();
+    const r = await runCli(['wait', server.target, '--timeout', '5000']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`${server.target} is up`);
+  });
+
+  it('waits for a server that starts later', async () => {
+    const port = await freePort();
+    const waiting = runCli(['wait', `127.0.0.1:${port}`, '--timeout', '10000']);
+    await new Promise((r) => setTimeout(r, 500));
+    const late = spawn(process.execPath, [BIN, 'serve', '--port', String(port)], { stdio: 'ignore' });
+    try {
+      expect((await waiting).code).toBe(0);
+    } finally {
+      late.kill('SIGKILL');
+    }
+  });
+
+  it('gives up with exit 3 and says what it tried', async () => {
+    const port = await freePort();
+    const r = await runCli(['wait', `127.0.0.1:${port}`, '--timeout', '600']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/did not answer within 600 ms \(\d+ tries; last: .*connection refused/);
+  });
+});
+
+describe('tcpcmd serve', () => {
+  it('stops gracefully on SIGTERM and on the kill command, exiting 0', async () => {
+    const a = await startCliServer();
+    a.child.kill('SIGTERM');
+    expect(await a.exited).toBe(0);
+    const b = await startCliServer();
+    const r = await runCli(['exec', b.target, 'kill']);
+    expect(r.code).toBe(0);
+    expect(await b.exited).toBe(0);
+  });
+});

@@ -1,0 +1,108 @@
+import net from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { connect } from '../../src/client/index.js';
+import { testCommands } from '../helpers/commands.js';
+import { onCleanup, startServer } from '../helpers/servers.js';
+
+const commands = testCommands;
+
+async function open(target: string, token?: string) {
+  const conn = await connect(target, token ? { token } : {});
+  onCleanup(() => conn.close());
+  return conn;
+}
+
+describe('client connection', () => {
+  it('runs a command and returns its result as data', async () => {
+    const { target, port } = await startServer({ commands });
+    const conn = await open(target);
+    expect(conn.info).toMatchObject({ protocol: 1, auth: 'none', address: `127.0.0.1:${port}` });
+    const ok = await conn.run('echo hi');
+    expect(ok).toMatchObject({ exitCode: 0, stdout: 'hi\n', stderr: '', timedOut: false, cancelled: false, truncated: false });
+    const failed = await conn.run('fail');
+    expect(failed).toMatchObject({ exitCode: 3, stderr: 'bad\n' });
+    const unknown = await conn.run('nope');
+    expect(unknown.error?.code).toBe('UNKNOWN_COMMAND');
+  });
+
+  it('pipelines many runs and matches answers to callers', async () => {
+    const { target } = await startServer({ commands });
+    const conn = await open(target);
+    const results = await Promise.all(Array.from({ length: 500 }, (_, i) => conn.run(`echo ${i}`)));
+    expect(results.map((r) => r.stdout)).toEqual(Array.from({ length: 500 }, (_, i) => `${i}\n`));
+  });
+
+  it('streams output through a callback and an async iterator', async () => {
+    const { target } = await startServer({ commands });
+    const conn = await open(target);
+    const seen: string[] = [];
+    await conn.run('spew 3', { onOutput: (_s, d) => seen.push(d), collect: false }).then((r) => expect(r.stdout).toBe(''));
+    expect(seen.join('').length).toBe(3 * 1024);
+    const stream = conn.stream('echo streamed');
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks).toEqual([{ stream: 'stdout', data: 'streamed\n' }]);
+    expect((await stream.result).exitCode).toBe(0);
+  });
+
+  it('cancels with an AbortSignal', async () => {
+    const { target } = await startServer({ commands });
+    const conn = await open(target);
+    const result = await conn.run('sleep 10000', { signal: AbortSignal.timeout(100) });
+    expect(result).toMatchObject({ cancelled: true, exitCode: null, error: { code: 'CANCELLED' } });
+    expect((await conn.run('echo next')).stdout).toBe('next\n');
+  });
+
+  it('passes a timeout to the server', async () => {
+    const { target } = await startServer({ commands });
+    const conn = await open(target);
+    expect(await conn.run('sleep 10000', { timeout: 100 })).toMatchObject({ timedOut: true, error: { code: 'TIMEOUT' } });
+  });
+
+  it('rejects every waiting run with the cause when the server goes away', async () => {
+    const { target, server } = await startServer({ commands, limits: { shutdownGraceMs: 0 } });
+    const conn = await open(target);
+    const closed = new Promise((r) => conn.once('close', r));
+    const pending = [conn.run('sleep 10000'), conn.run('echo queued')];
+    await new Promise((r) => setTimeout(r, 50));
+    void server.close('test');
+    const [a, b] = await Promise.all(pending);
+    expect(a?.error?.code).toBe('SERVER_SHUTTING_DOWN');
+    expect(b?.error?.code).toBe('SERVER_SHUTTING_DOWN');
+    expect(await closed).toMatchObject({ code: 'SERVER_SHUTTING_DOWN' });
+    await expect(conn.run('echo late')).rejects.toMatchObject({ code: 'SERVER_SHUTTING_DOWN' });
+  });
+
+  it('authenticates with a token and fails clearly without one or with a wrong one', async () => {
+    const { target } = await startServer({ commands, token: 's3cret' });
+    const conn = await open(target, 's3cret');
+    expect((await conn.run('echo in')).stdout).toBe('in\n');
+    const saved = process.env.TCPCMD_TOKEN;
+    delete process.env.TCPCMD_TOKEN;
+    try {
+      await expect(connect(target)).rejects.toMatchObject({ code: 'AUTH_REQUIRED', message: expect.stringContaining('TCPCMD_TOKEN') });
+    } finally {
+      if (saved !== undefined) process.env.TCPCMD_TOKEN = saved;
+    }
+    await expect(connect(target, { token: 'guess' })).rejects.toMatchObject({ code: 'AUTH_FAILED' });
+  });
+
+  it('says what is wrong when nothing listens, or the peer is not tcpcmd, or it never answers', async () => {
+    const spare = net.createServer();
+    await new Promise<void>((r) => spare.listen(0, '127.0.0.1', r));
+    const freePort = (spare.address() as net.AddressInfo).port;
+    await new Promise((r) => spare.close(r));
+    await expect(connect(`127.0.0.1:${freePort}`)).rejects.toMatchObject({ code: 'CONNECT_FAILED', message: expect.stringContaining('connection refused') });
+
+    const liar = net.createServer((s) => s.resume().end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+    const silent = net.createServer((s) => s.resume()); // reads (so it sees the client leave) but never answers
+    for (const s of [liar, silent]) {
+      await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+      onCleanup(() => new Promise<void>((r) => { s.close(() => r()); }));
+    }
+    const liarPort = (liar.address() as net.AddressInfo).port;
+    await expect(connect(`127.0.0.1:${liarPort}`)).rejects.toMatchObject({ code: 'PROTOCOL_ERROR', message: expect.stringContaining('does not speak the tcpcmd protocol') });
+    const silentPort = (silent.address() as net.AddressInfo).port;
+    await expect(connect(`127.0.0.1:${silentPort}`, { connectTimeoutMs: 200 })).rejects.toMatchObject({ code: 'CONNECT_FAILED', message: expect.stringContaining('no answer within 200 ms') });
+  });
+});

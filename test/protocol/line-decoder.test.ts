@@ -1,0 +1,64 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LineDecoder } from '../../src/protocol/index.js';
+
+function splitAt(buf: Buffer, cuts: number[]): Buffer[] {
+  const points = [...new Set(cuts.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
+  const parts: Buffer[] = [];
+  let prev = 0;
+  for (const p of points) {
+    parts.push(buf.subarray(prev, p));
+    prev = p;
+  }
+  parts.push(buf.subarray(prev));
+  return parts;
+}
+
+describe('LineDecoder', () => {
+  it('gives the same lines however the bytes are split (multi-byte characters too)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'grapheme', maxLength: 40 }).map((s) => s.replace(/[\r\n]/g, '')), { maxLength: 20 }), fc.array(fc.nat(), { maxLength: 10 }), (lines, cuts) => {
+        const bytes = Buffer.from(lines.map((l) => l + '\n').join(''));
+        const decoder = new LineDecoder(1024 * 1024);
+        const got = splitAt(bytes, cuts).flatMap((part) => decoder.push(part));
+        expect(got).toEqual(lines.map((line) => ({ kind: 'line', line })));
+        expect(decoder.buffered).toBe(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('drops a trailing CR (CRLF from telnet and nc)', () => {
+    expect(new LineDecoder().push(Buffer.from('cpu\r\nram\n'))).toEqual([{ kind: 'line', line: 'cpu' }, { kind: 'line', line: 'ram' }]);
+  });
+
+  it('reports a line over the limit once, without buffering past it, and stops', () => {
+    const decoder = new LineDecoder(10);
+    expect(decoder.push(Buffer.from('12345'))).toEqual([]);
+    expect(decoder.push(Buffer.from('678901234'))).toEqual([{ kind: 'too-large', bytes: 14 }]);
+    expect(decoder.buffered).toBe(0);
+    expect(decoder.push(Buffer.from('ok\n'))).toEqual([]);
+  });
+
+  it('accepts a line of exactly the limit', () => {
+    expect(new LineDecoder(3).push(Buffer.from('abc\n'))).toEqual([{ kind: 'line', line: 'abc' }]);
+  });
+
+  it('reports invalid UTF-8 per line and goes on', () => {
+    const events = new LineDecoder().push(Buffer.concat([Buffer.from([0xff, 0xfe, 0x0a]), Buffer.from('next\n')]));
+    expect(events).toEqual([{ kind: 'bad-utf8', bytes: 2 }, { kind: 'line', line: 'next' }]);
+  });
+
+  it('never throws and never holds more than the limit on random bytes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 20 }), (chunks) => {
+        const decoder = new LineDecoder(100);
+        for (const c of chunks) {
+          decoder.push(Buffer.from(c));
+          expect(decoder.buffered).toBeLessThanOrEqual(100);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

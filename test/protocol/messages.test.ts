@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { authProof, encodeFrame, parseAddress, parseClientMessage, parseServerMessage, verifyProof, formatAddress } from '../../src/protocol/index.js';
+
+describe('parseClientMessage', () => {
+  it('accepts each frame type', () => {
+    expect(parseClientMessage('{"type":"hello","protocol":1}')).toEqual({ ok: true, value: { type: 'hello', protocol: 1, client: undefined } });
+    expect(parseClientMessage('{"type":"run","id":7,"cmd":"cpu","timeout":500}')).toEqual({ ok: true, value: { type: 'run', id: 7, cmd: 'cpu', timeout: 500 } });
+    expect(parseClientMessage('{"type":"cancel","id":"a"}')).toEqual({ ok: true, value: { type: 'cancel', id: 'a' } });
+    expect(parseClientMessage('{"type":"bye"}')).toEqual({ ok: true, value: { type: 'bye' } });
+  });
+
+  it.each([
+    ['not json', 'frame is not valid JSON'],
+    ['[1]', 'frame must be a JSON object'],
+    ['{}', 'frame has no "type"'],
+    ['{"type":"zap"}', 'unknown frame type "zap"'],
+    ['{"type":"run","id":-1,"cmd":"x"}', 'run.id must be'],
+    ['{"type":"run","id":1,"cmd":5}', 'run.cmd must be a string'],
+    ['{"type":"run","id":1,"cmd":"x","timeout":0}', 'run.timeout must be a positive number'],
+    ['{"type":"auth","hmac":"xyz"}', 'auth.hmac must be 64 hex characters'],
+  ])('rejects %s with a message', (line, message) => {
+    const parsed = parseClientMessage(line);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.message).toContain(message);
+  });
+
+  it('round-trips through the encoder as one line', () => {
+    const frame = { type: 'run', id: 1, cmd: 'echo a\nb' } as const;
+    const line = encodeFrame(frame);
+    expect(line.endsWith('\n')).toBe(true);
+    expect(line.slice(0, -1)).not.toContain('\n');
+    expect(parseClientMessage(line.slice(0, -1))).toEqual({ ok: true, value: frame });
+  });
+});
+
+describe('parseServerMessage', () => {
+  it('validates done and error frames', () => {
+    expect(parseServerMessage('{"type":"done","id":1,"exitCode":0,"durationMs":3}').ok).toBe(true);
+    expect(parseServerMessage('{"type":"done","id":1,"exitCode":"0","durationMs":3}').ok).toBe(false);
+    expect(parseServerMessage('{"type":"error","code":"NOPE","message":"x"}').ok).toBe(false);
+    expect(parseServerMessage('{"type":"error","code":"BAD_FRAME","message":"x","fatal":true}')).toEqual({ ok: true, value: { type: 'error', code: 'BAD_FRAME', message: 'x', fatal: true } });
+  });
+});
+
+describe('auth', () => {
+  it('proves a token without sending it, and checks in constant time', () => {
+    const proof = authProof('s3cret', 'nonce');
+    expect(proof).toMatch(/^[0-9a-f]{64}$/);
+    expect(proof).not.toContain('s3cret');
+    expect(verifyProof('s3cret', 'nonce', proof)).toBe(true);
+    expect(verifyProof('s3cret', 'other', proof)).toBe(false);
+    expect(verifyProof('wrong', 'nonce', proof)).toBe(false);
+    expect(verifyProof('s3cret', 'nonce', 'abcd')).toBe(false);
+  });
+});
+
+describe('parseAddress', () => {
+  it.each([
+    ['127.0.0.1:10001', { host: '127.0.0.1', port: 10001 }],
+    ['localhost', { host: 'localhost', port: 10000 }],
+    [':9000', { host: '127.0.0.1', port: 9000 }],
+    ['[::1]:9000', { host: '::1', port: 9000 }],
+    ['::1', { host: '::1', port: 10000 }],
+  ])('parses %s', (text, address) => {
+    expect(parseAddress(text)).toEqual(address);
+  });
+
+  it.each([['host:0', 'from 1 to 65535'], ['host:99999', 'got "99999"'], ['host:abc', 'got "abc"'], ['', 'address is empty']])('rejects %s', (text, message) => {
+    expect(() => parseAddress(text)).toThrow(message);
+  });
+
+  it('formats IPv6 with brackets', () => {
+    expect(formatAddress({ host: '::1', port: 1 })).toBe('[::1]:1');
+  });
+});
