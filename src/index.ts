@@ -23,3 +23,6 @@ export {
   type RunId,
   type StreamName,
 } from './protocol/index.js';
+export { runBatch, type BatchOptions } from './batch/index.js';
+export { formatSummary, type BatchSummary } from './batch/summary.js';
+export { OUTPUT_COLUMNS, INPUT_COLUMNS } from './batch/columns.js';

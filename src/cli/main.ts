@@ -3,6 +3,7 @@ import { VERSION } from '../protocol/version.js';
 import { describeError, Exit, exitCodeFor } from './exit-codes.js';
 import { serveCommand } from './commands/serve.js';
 import { execCommand } from './commands/exec.js';
+import { runCommand } from './commands/run.js';
 import { waitCommand } from './commands/wait.js';
 
 // Every command module is light: its handler imports the library lazily, so
@@ -10,6 +11,7 @@ import { waitCommand } from './commands/wait.js';
 const commands: CommandModule<object, never>[] = [
   serveCommand,
   execCommand,
+  runCommand,
   waitCommand,
 ] as unknown as CommandModule<object, never>[]; // each module types its own argv
 

@@ -74,6 +74,16 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     if (args.insecure) {
       logger.log({ event: 'warning', message: '--insecure: protected mode is OFF — anyone who can reach this port can run commands on this machine' + (token ? '' : ' without a token') });
     }
+    // Signals are handled from the start: a SIGTERM that arrives while the listener opens still stops cleanly.
+    const running: { server?: Awaited<ReturnType<typeof serve>>; stopRequested?: NodeJS.Signals } = {};
+    let signals = 0;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (++signals > 1) process.exit(130); // a second Ctrl+C means now
+      running.stopRequested = signal;
+      void running.server?.close(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
     const server = await serve({
       host: args.host,
       port: parsePort(args.port, '--port', true),
@@ -84,13 +94,8 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       limits,
       logger,
     });
-    let signals = 0;
-    const stop = (signal: NodeJS.Signals): void => {
-      if (++signals > 1) process.exit(130); // a second Ctrl+C means now
-      void server.close(signal);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    running.server = server;
+    if (running.stopRequested) void server.close(running.stopRequested);
     await new Promise<void>((resolve) => server.once('close', resolve));
     process.removeListener('SIGINT', stop);
     process.removeListener('SIGTERM', stop);

@@ -1,0 +1,107 @@
+/**
+ * The column vocabulary of `tcpcmd run`: what an input file may name, and what
+ * a transcript (results file) holds. Input and output share names so that a
+ * results file is itself a valid input (replay).
+ */
+
+/** Columns that say what to run and what to expect. */
+export const INPUT_COLUMNS = ['command', 'target', 'timeout', 'expect', 'expect_exit', 'name'] as const;
+export type InputColumn = (typeof INPUT_COLUMNS)[number];
+
+/** The transcript's columns, in the order they are written. */
+export const OUTPUT_COLUMNS = [
+  'seq',
+  'name',
+  'target',
+  'command',
+  'timeout',
+  'expect',
+  'expect_exit',
+  'status',
+  'exit_code',
+  'duration_ms',
+  'started_at',
+  'stdout',
+  'stderr',
+  'error',
+] as const;
+export type OutputColumn = (typeof OUTPUT_COLUMNS)[number];
+
+/**
+ * Transcript-only columns: known to the input reader (so a results file replays
+ * without --ignore-unknown-columns) and ignored by it.
+ */
+export const TRANSCRIPT_ONLY_COLUMNS: readonly OutputColumn[] = OUTPUT_COLUMNS.filter(
+  (c) => !(INPUT_COLUMNS as readonly string[]).includes(c),
+);
+
+const inputSet = new Set<string>(INPUT_COLUMNS);
+const knownSet = new Set<string>([...INPUT_COLUMNS, ...OUTPUT_COLUMNS]);
+
+/** Header cells compare trimmed and case-insensitively. */
+export function normalizeColumnName(cell: string): string {
+  return cell.trim().toLowerCase();
+}
+
+export function isInputColumn(name: string): name is InputColumn {
+  return inputSet.has(name);
+}
+
+/** Known = an input column or a transcript column (which the input ignores). */
+export function isKnownColumn(name: string): boolean {
+  return knownSet.has(name);
+}
+
+export const STATUSES = ['ok', 'failed', 'error', 'timeout', 'skipped'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export function isStatus(value: unknown): value is Status {
+  return typeof value === 'string' && (STATUSES as readonly string[]).includes(value);
+}
+
+/** `expect_exit`: a number, or `any` when only the output matters. */
+export type ExpectExit = number | 'any';
+
+/** One finished (or skipped) run: one line of the transcript. */
+export interface OutputRow {
+  /** The data row number in the input (1-based; header and blank lines do not count). */
+  seq: number;
+  name: string;
+  /** host:port the run went to. */
+  target: string;
+  command: string;
+  /** The timeout the run was given (ms), or null for the server's default. */
+  timeout: number | null;
+  /** The regex source, '' for none. */
+  expect: string;
+  expect_exit: ExpectExit;
+  status: Status;
+  exit_code: number | null;
+  duration_ms: number;
+  /** ISO 8601 UTC. */
+  started_at: string;
+  stdout: string;
+  stderr: string;
+  /** `CODE: message`, or '' when the run completed. */
+  error: string;
+}
+
+/** The row as the cells of a CSV record, in OUTPUT_COLUMNS order. */
+export function outputRowCells(row: OutputRow): string[] {
+  return [
+    String(row.seq),
+    row.name,
+    row.target,
+    row.command,
+    row.timeout === null ? '' : String(row.timeout),
+    row.expect,
+    String(row.expect_exit),
+    row.status,
+    row.exit_code === null ? '' : String(row.exit_code),
+    String(row.duration_ms),
+    row.started_at,
+    row.stdout,
+    row.stderr,
+    row.error,
+  ];
+}

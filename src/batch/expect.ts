@@ -1,0 +1,135 @@
+/**
+ * Expectations: parsing the `timeout`, `expect` and `expect_exit` cells, and
+ * judging a run's result against them (ok / failed / error / timeout / skipped).
+ */
+import { ErrorCode, isTcpcmdError, type Parsed } from '../protocol/index.js';
+import type { RunResult } from '../client/types.js';
+import type { ExpectExit, OutputRow, Status } from './columns.js';
+
+const MAX_TIMEOUT_MS = 2 ** 31 - 1; // setTimeout's limit, on both sides of the wire
+const UNITS: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000 };
+
+/** `5000`, `500ms`, `1.5s`, `2m` -> milliseconds; '' -> null (the server's default). */
+export function parseTimeout(text: string): Parsed<number | null> {
+  const t = text.trim();
+  if (t === '') return { ok: true, value: null };
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/i.exec(t);
+  const ms = m ? Math.round(Number(m[1]) * (UNITS[(m[2] ?? '').toLowerCase()] ?? NaN)) : NaN;
+  if (!Number.isFinite(ms) || ms < 1 || ms > MAX_TIMEOUT_MS) {
+    return {
+      ok: false,
+      message: `timeout "${t}" is not a duration: use milliseconds (5000) or a unit (500ms, 1.5s, 2m), from 1ms to ${MAX_TIMEOUT_MS}ms`,
+    };
+  }
+  return { ok: true, value: ms };
+}
+
+/** '' -> 0 (the default), a whole number, or `any`. */
+export function parseExpectExit(text: string): Parsed<ExpectExit> {
+  const t = text.trim();
+  if (t === '') return { ok: true, value: 0 };
+  if (t.toLowerCase() === 'any') return { ok: true, value: 'any' };
+  if (/^-?\d+$/.test(t) && Number.isSafeInteger(Number(t))) return { ok: true, value: Number(t) };
+  return { ok: false, message: `expect_exit "${t}" must be a whole number (e.g. 0) or "any"` };
+}
+
+/**
+ * Compiles an `expect` cell. JavaScript regex syntax, searched like grep: `^`
+ * and `$` match at each line's start and end (the `m` flag is always on, so
+ * `^ok$` matches the output "ok\n"). A leading `(?i)` (ignore case), `(?s)`
+ * (`.` matches line breaks) or both, `(?is)`, sets flags: JavaScript has no
+ * inline flags, and `/.../i` would be ambiguous with paths such as `/usr/i`.
+ */
+export function compileExpect(source: string): Parsed<RegExp | null> {
+  if (source === '') return { ok: true, value: null };
+  const flagged = /^\(\?([is]+)\)/.exec(source);
+  const flags = [...new Set(`m${flagged?.[1] ?? ''}`)].join('');
+  const body = flagged ? source.slice(flagged[0].length) : source;
+  try {
+    return { ok: true, value: new RegExp(body, flags) };
+  } catch (err) {
+    return { ok: false, message: `expect ${JSON.stringify(source)} is not a valid regular expression: ${(err as Error).message}` };
+  }
+}
+
+/** Most batches reuse a handful of patterns; compile (and validate) each once. */
+const cache = new Map<string, Parsed<RegExp | null>>();
+const CACHE_SIZE = 256;
+
+export function cachedExpect(source: string): Parsed<RegExp | null> {
+  let parsed = cache.get(source);
+  if (parsed === undefined) {
+    parsed = compileExpect(source);
+    if (cache.size >= CACHE_SIZE) cache.clear();
+    cache.set(source, parsed);
+  }
+  return parsed;
+}
+
+export interface Expectation {
+  expect: string;
+  expectExit: ExpectExit;
+}
+
+export interface Verdict {
+  status: Status;
+  /** `CODE: message` for runs that did not complete, else ''. */
+  error: string;
+}
+
+export function formatError(code: string, message: string): string {
+  return `${code}: ${message}`;
+}
+
+/**
+ * A completed run passes when its exit code is the expected one and its
+ * stdout or stderr matches `expect`. Runs that did not complete are `error`,
+ * `timeout` or (cancelled) `skipped`, whatever was expected.
+ */
+export function judge(result: RunResult, expectation: Expectation): Verdict {
+  const err = result.error;
+  if (result.cancelled || err?.code === ErrorCode.CANCELLED) {
+    return { status: 'skipped', error: formatError(ErrorCode.CANCELLED, err?.message ?? 'the run was cancelled') };
+  }
+  if (result.timedOut || err?.code === ErrorCode.TIMEOUT) {
+    return { status: 'timeout', error: formatError(ErrorCode.TIMEOUT, err?.message ?? 'the run timed out') };
+  }
+  if (err) return { status: 'error', error: formatError(err.code, err.message) };
+  if (result.exitCode === null) {
+    const why = result.signal ? `was killed by ${result.signal}` : 'ended without an exit code';
+    return { status: 'error', error: formatError(ErrorCode.INTERNAL, `the command ${why}`) };
+  }
+  return { status: passes(result.exitCode, result.stdout, result.stderr, expectation) ? 'ok' : 'failed', error: '' };
+}
+
+function passes(exitCode: number, stdout: string, stderr: string, expectation: Expectation): boolean {
+  if (expectation.expectExit !== 'any' && exitCode !== expectation.expectExit) return false;
+  const parsed = cachedExpect(expectation.expect);
+  const re = parsed.ok ? parsed.value : null; // validated before the batch started
+  return re === null || re.test(stdout) || re.test(stderr);
+}
+
+/** The verdict for a run whose promise rejected (connection lost, cancelled, ...). */
+export function judgeRejection(err: unknown): Verdict {
+  if (isTcpcmdError(err)) {
+    const status: Status = err.code === ErrorCode.CANCELLED ? 'skipped' : err.code === ErrorCode.TIMEOUT ? 'timeout' : 'error';
+    return { status, error: formatError(err.code, err.message) };
+  }
+  return { status: 'error', error: formatError(ErrorCode.INTERNAL, err instanceof Error ? err.message : String(err)) };
+}
+
+/** Why a row did not pass, in a few words, for the summary and JUnit. */
+export function explainRow(row: OutputRow): string {
+  switch (row.status) {
+    case 'ok':
+      return 'ok';
+    case 'failed': {
+      if (row.expect_exit !== 'any' && row.exit_code !== row.expect_exit) {
+        return `exit ${row.exit_code ?? 'none'}, expected ${row.expect_exit}`;
+      }
+      return row.expect === '' ? 'failed' : `output does not match ${JSON.stringify(row.expect)}`;
+    }
+    default:
+      return row.error === '' ? row.status : row.error;
+  }
+}

@@ -1,0 +1,280 @@
+/**
+ * The commands file: header detection, one record -> one row, validation of
+ * the whole file before anything runs (streaming, nothing retained but counts
+ * and byte ranges), and streaming the rows again for the runner.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { ErrorCode, TcpcmdError, type Parsed } from '../protocol/index.js';
+import { type ExpectExit, INPUT_COLUMNS, type InputColumn, isInputColumn, isKnownColumn, normalizeColumnName } from './columns.js';
+import { CsvSyntaxError, isBlankRecord, readCsvCells, readCsvRecords } from './csv-records.js';
+import { cachedExpect, parseExpectExit, parseTimeout } from './expect.js';
+import { ProblemList } from './problems.js';
+import { ALL, type Shard, inShard } from './shard.js';
+import { type BatchTarget, resolveTargetCell } from './targets.js';
+
+export const STDIN_NAME = '<stdin>';
+
+export interface InputRow {
+  /** Data row number: 1 for the first row after the header; blank lines do not count. */
+  seq: number;
+  command: string;
+  name: string;
+  /** The row's own target, or null to run on the default targets. */
+  target: BatchTarget | null;
+  /** ms, or null for no per-row timeout. */
+  timeout: number | null;
+  expect: string;
+  expectExit: ExpectExit;
+}
+
+export interface InputSchema {
+  hasHeader: boolean;
+  /** The input column each cell position holds; null for ignored ones (transcript columns). */
+  columns: (InputColumn | null)[];
+  /** Byte offset of the first data record (after the header). */
+  dataStart: number;
+}
+
+/** Where a group of rows lies in the file, so a reader can skip what is not its own. */
+export interface RowRange {
+  /** Rows in the group that are in the shard. */
+  rows: number;
+  /** Byte offsets of the group's first record start and last record end. */
+  start: number;
+  end: number;
+  /** seq of the first data record at or after `start`. */
+  firstSeq: number;
+}
+
+export interface ValidatedInput {
+  path: string;
+  displayName: string;
+  schema: InputSchema;
+  /** Data rows in the file (the largest seq). */
+  rows: number;
+  /** Rows without a target cell; they run on every default target. */
+  untargeted: RowRange | null;
+  /** Rows with a target cell, by target key. */
+  targeted: Map<string, { target: BatchTarget; range: RowRange }>;
+}
+
+export interface ValidateOptions {
+  displayName?: string;
+  ignoreUnknownColumns?: boolean;
+  /** Targets by key and name (from --targets / --target), for target cells. */
+  knownTargets?: ReadonlyMap<string, BatchTarget>;
+  /** Whether rows without a target cell have somewhere to go. */
+  hasDefaultTarget?: boolean;
+  shard?: Shard;
+  /** Test hook: read chunk size. */
+  highWaterMark?: number;
+}
+
+type HeaderVerdict =
+  | { kind: 'header'; columns: (InputColumn | null)[]; problems: string[] }
+  | { kind: 'none' };
+
+/**
+ * The first record is a header when it names `command`, or when every cell is
+ * a known column and there are several (then the missing `command` is
+ * reported). A single known word that is not `command` (`name` is also the
+ * server's alias of `hostname`) is a command, not a header.
+ */
+export function detectHeader(cells: readonly string[], ignoreUnknownColumns = false): HeaderVerdict {
+  const names = cells.map(normalizeColumnName);
+  const hasCommand = names.includes('command');
+  if (!hasCommand && !(names.length > 1 && names.every(isKnownColumn))) return { kind: 'none' };
+  const problems: string[] = [];
+  const columns: (InputColumn | null)[] = [];
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (n !== '' && seen.has(n)) problems.push(`column "${n}" appears twice in the header`);
+    seen.add(n);
+    if (isInputColumn(n)) columns.push(n);
+    else {
+      if (!isKnownColumn(n) && !ignoreUnknownColumns) {
+        problems.push(
+          n === ''
+            ? 'the header has an empty column name'
+            : `unknown column "${n}" (known: ${INPUT_COLUMNS.join(', ')}; --ignore-unknown-columns skips it)`,
+        );
+      }
+      columns.push(null);
+    }
+  }
+  if (!hasCommand) problems.push(`the header has no "command" column (it names ${names.join(', ')})`);
+  return { kind: 'header', columns, problems };
+}
+
+const HEADERLESS: (InputColumn | null)[] = ['command'];
+
+/** One data record -> one row, or the first thing wrong with it. */
+export function parseRecord(
+  cells: readonly string[],
+  schema: Pick<InputSchema, 'hasHeader' | 'columns'>,
+  seq: number,
+  knownTargets: ReadonlyMap<string, BatchTarget> = new Map(),
+): Parsed<InputRow> {
+  const { columns } = schema;
+  if (cells.length > columns.length && cells.slice(columns.length).some((c) => c !== '')) {
+    return {
+      ok: false,
+      message: schema.hasHeader
+        ? `this row has ${cells.length} cells, but the header names ${columns.length} columns`
+        : `this row has ${cells.length} cells, but the file has no header, so each row is one command: ` +
+          'quote a command that contains commas ("echo a,b"), or add a header row such as command,target,expect',
+    };
+  }
+  const cell = (name: InputColumn): string => {
+    const i = columns.indexOf(name);
+    return i === -1 ? '' : (cells[i] ?? '');
+  };
+  const command = cell('command');
+  if (command.trim() === '') return { ok: false, message: 'command is empty' };
+  const timeout = parseTimeout(cell('timeout'));
+  if (!timeout.ok) return timeout;
+  const expect = cell('expect');
+  const compiled = cachedExpect(expect);
+  if (!compiled.ok) return compiled;
+  const expectExit = parseExpectExit(cell('expect_exit'));
+  if (!expectExit.ok) return expectExit;
+  let target: BatchTarget | null = null;
+  const targetCell = cell('target');
+  if (targetCell.trim() !== '') {
+    const resolved = resolveTargetCell(targetCell, knownTargets);
+    if (!resolved.ok) return resolved;
+    target = resolved.value;
+  }
+  return {
+    ok: true,
+    value: { seq, command, name: cell('name'), target, timeout: timeout.value, expect, expectExit: expectExit.value },
+  };
+}
+
+function extend(range: RowRange | null | undefined, start: number, end: number, seq: number, counted: boolean): RowRange {
+  if (!range) return { rows: counted ? 1 : 0, start, end, firstSeq: seq };
+  range.end = end;
+  if (counted) range.rows++;
+  return range;
+}
+
+/**
+ * Reads the whole file once and reports every problem (up to a limit) as
+ * `file:line: message`, throwing TcpcmdError(BAD_INPUT) — or USAGE when the
+ * only problem is rows without a target. Nothing is retained per row.
+ */
+export async function validateInput(path: string, options: ValidateOptions = {}): Promise<ValidatedInput> {
+  const displayName = options.displayName ?? path;
+  const knownTargets = options.knownTargets ?? new Map<string, BatchTarget>();
+  const shard = options.shard ?? ALL;
+  const problems = new ProblemList(displayName);
+  let schema: InputSchema | undefined;
+  let seq = 0;
+  let untargeted: RowRange | null = null;
+  const targeted = new Map<string, { target: BatchTarget; range: RowRange }>();
+  let noTarget: { problem: { message: string } | undefined; rows: number } | undefined;
+  let otherProblems = 0;
+
+  const problem = (line: number, message: string): void => {
+    problems.add(line, message);
+    otherProblems++;
+  };
+
+  try {
+    for await (const rec of readCsvRecords(path, { displayName, highWaterMark: options.highWaterMark })) {
+      if (isBlankRecord(rec.cells)) continue;
+      if (schema === undefined) {
+        const header = detectHeader(rec.cells, options.ignoreUnknownColumns);
+        if (header.kind === 'header') {
+          schema = { hasHeader: true, columns: header.columns, dataStart: rec.end };
+          for (const p of header.problems) problem(rec.line, p);
+          if (header.problems.length > 0) break; // rows cannot be read against a broken header
+          continue;
+        }
+        schema = { hasHeader: false, columns: HEADERLESS, dataStart: rec.start };
+      }
+      seq++;
+      const parsed = parseRecord(rec.cells, schema, seq, knownTargets);
+      if (!parsed.ok) {
+        problem(rec.line, parsed.message);
+        continue;
+      }
+      const row = parsed.value;
+      const counted = inShard(seq, shard);
+      if (row.target) {
+        const entry = targeted.get(row.target.key);
+        if (entry) extend(entry.range, rec.start, rec.end, seq, counted);
+        else targeted.set(row.target.key, { target: row.target, range: extend(null, rec.start, rec.end, seq, counted) });
+      } else {
+        untargeted = extend(untargeted, rec.start, rec.end, seq, counted);
+        if (!options.hasDefaultTarget) {
+          if (noTarget === undefined) {
+            problems.add(rec.line, 'this row has no target: give --target host:port or --targets servers.csv, or fill its target cell');
+            noTarget = { problem: problems.kept.at(-1), rows: 1 };
+          } else noTarget.rows++;
+        }
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof CsvSyntaxError)) throw err;
+    problem(err.line, err.reason);
+  }
+  if (noTarget && noTarget.rows > 1 && noTarget.problem) {
+    noTarget.problem.message += ` (and ${noTarget.rows - 1} more row${noTarget.rows === 2 ? '' : 's'} without a target)`;
+  }
+  problems.throwIfAny(otherProblems === 0 ? ErrorCode.USAGE : ErrorCode.BAD_INPUT);
+  return {
+    path,
+    displayName,
+    schema: schema ?? { hasHeader: false, columns: HEADERLESS, dataStart: 0 },
+    rows: seq,
+    untargeted,
+    targeted,
+  };
+}
+
+/**
+ * Streams the rows of a validated file again, from `range.start` to
+ * `range.end` (the whole data part by default). Rows come in file order.
+ */
+export async function* readRows(
+  input: ValidatedInput,
+  knownTargets: ReadonlyMap<string, BatchTarget>,
+  range?: Pick<RowRange, 'start' | 'end' | 'firstSeq'>,
+): AsyncGenerator<InputRow> {
+  let seq = (range?.firstSeq ?? 1) - 1;
+  const start = range?.start ?? input.schema.dataStart;
+  for await (const cells of readCsvCells(input.path, { displayName: input.displayName, start, end: range?.end })) {
+    if (isBlankRecord(cells)) continue;
+    seq++;
+    const parsed = parseRecord(cells, input.schema, seq, knownTargets);
+    if (!parsed.ok) {
+      // Only if the file changed since it was validated.
+      throw new TcpcmdError(ErrorCode.BAD_INPUT, `${input.displayName}: changed while running (row ${seq}: ${parsed.message})`);
+    }
+    yield parsed.value;
+  }
+}
+
+export interface Spooled {
+  path: string;
+  cleanup(): Promise<void>;
+}
+
+/** Copies stdin to a temp file, so it can be validated and then streamed again in constant memory. */
+export async function spoolStream(stream: NodeJS.ReadableStream): Promise<Spooled> {
+  const dir = await mkdtemp(join(tmpdir(), 'tcpcmd-stdin-'));
+  const path = join(dir, 'input.csv');
+  const cleanup = (): Promise<void> => rm(dir, { recursive: true, force: true });
+  try {
+    await pipeline(stream, createWriteStream(path));
+  } catch (err) {
+    await cleanup();
+    throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot read ${STDIN_NAME}: ${(err as Error).message}`, { cause: err });
+  }
+  return { path, cleanup };
+}

@@ -1,0 +1,78 @@
+/**
+ * The progress line on stderr: done / total, ok / failed, rate and ETA,
+ * redrawn in place a few times a second. Only on a terminal and never in CI;
+ * colour unless NO_COLOR. Behind a small interface, so a library bar
+ * (e.g. cli-progress) can replace it without touching the runner.
+ */
+import { formatDuration } from './summary.js';
+
+export interface ProgressSnapshot {
+  done: number;
+  total: number;
+  ok: number;
+  /** failed + error + timeout + skipped. */
+  notOk: number;
+}
+
+export interface ProgressReporter {
+  /** `read` is called at each redraw: the runner only keeps counters up to date. */
+  start(read: () => ProgressSnapshot): void;
+  /** Clears the line. */
+  stop(): void;
+}
+
+export interface TerminalLike {
+  isTTY?: boolean;
+  columns?: number;
+  write(chunk: string): boolean;
+}
+
+export function progressWanted(stream: TerminalLike, env: NodeJS.ProcessEnv): boolean {
+  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== '0' && env.CI.toLowerCase() !== 'false';
+  return stream.isTTY === true && !ci && env.TERM !== 'dumb';
+}
+
+export function colorWanted(env: NodeJS.ProcessEnv): boolean {
+  return env.NO_COLOR === undefined || env.NO_COLOR === '';
+}
+
+export const noProgress: ProgressReporter = { start() {}, stop() {} };
+
+/** Renders one status line; exported for tests. */
+export function renderLine(s: ProgressSnapshot, elapsedMs: number, width: number, color: boolean): string {
+  const rate = elapsedMs > 0 ? (s.done * 1000) / elapsedMs : 0;
+  const eta = rate > 0 && s.total > s.done ? formatDuration(((s.total - s.done) / rate) * 1000) : '-';
+  const paint = (code: number, text: string): string => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
+  const stats =
+    ` ${s.done}/${s.total} ${paint(32, `ok ${s.ok}`)} ${s.notOk > 0 ? paint(31, `failed ${s.notOk}`) : `failed ${s.notOk}`}` +
+    ` ${Math.round(rate)} rows/s ETA ${eta}`;
+  const plainLength = stats.replace(/\x1b\[\d+m/g, '').length; // eslint-disable-line no-control-regex
+  const barWidth = Math.max(0, Math.min(30, width - plainLength - 3));
+  if (barWidth < 5) return stats.trimStart();
+  const filled = s.total > 0 ? Math.round((Math.min(s.done, s.total) / s.total) * barWidth) : 0;
+  return `[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}]${stats}`;
+}
+
+export function lineProgress(stream: TerminalLike, options: { color: boolean; intervalMs?: number }): ProgressReporter {
+  let timer: NodeJS.Timeout | undefined;
+  let read: (() => ProgressSnapshot) | undefined;
+  const startedAt = Date.now();
+  const draw = (): void => {
+    if (!read) return;
+    const width = stream.columns ?? 80;
+    stream.write(`\r${renderLine(read(), Date.now() - startedAt, width - 1, options.color)}\x1b[K`);
+  };
+  return {
+    start(r) {
+      read = r;
+      draw();
+      timer = setInterval(draw, options.intervalMs ?? 200);
+      timer.unref(); // never keeps the process alive
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      if (read) stream.write('\r\x1b[K');
+      read = undefined;
+    },
+  };
+}

@@ -1,0 +1,278 @@
+/**
+ * `--resume results.csv`: continue a killed batch in the same file. The file
+ * is read once: the (seq, target) pairs it has are not run again, a last
+ * record cut short by the kill is trimmed off, and `skipped` rows (runs that
+ * never completed) are dropped so they run again and the file ends with each
+ * row exactly once.
+ */
+import { closeSync, createReadStream, openSync, readSync, renameSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { ErrorCode, TcpcmdError, formatAddress, parseAddress } from '../protocol/index.js';
+import { OUTPUT_COLUMNS, type OutputRow, isStatus, normalizeColumnName } from './columns.js';
+import { CsvSyntaxError, isBlankRecord, readCsvRecords } from './csv-records.js';
+import { parseExpectExit } from './expect.js';
+import { type Shard, inShard } from './shard.js';
+import { Tally } from './summary.js';
+
+/** Which (seq, target) pairs are done: one bit per input row per target, so a million rows cost 125 kB a target. */
+export class DoneSet {
+  private readonly bits = new Map<string, Uint8Array>();
+  private readonly inShard = new Map<string, number>();
+
+  constructor(private readonly maxSeq: number, private readonly shard: Shard) {}
+
+  /** Returns false when it was already marked. */
+  mark(seq: number, target: string): boolean {
+    let bits = this.bits.get(target);
+    if (!bits) this.bits.set(target, (bits = new Uint8Array((this.maxSeq >> 3) + 1)));
+    const byte = seq >> 3;
+    const bit = 1 << (seq & 7);
+    if (((bits[byte] ?? 0) & bit) !== 0) return false;
+    bits[byte] = (bits[byte] ?? 0) | bit;
+    if (inShard(seq, this.shard)) this.inShard.set(target, (this.inShard.get(target) ?? 0) + 1);
+    return true;
+  }
+
+  has(seq: number, target: string): boolean {
+    const bits = this.bits.get(target);
+    return bits !== undefined && ((bits[seq >> 3] ?? 0) & (1 << (seq & 7))) !== 0;
+  }
+
+  /** Done rows of this target that are in the shard. */
+  countFor(target: string): number {
+    return this.inShard.get(target) ?? 0;
+  }
+}
+
+export type ResumeFormat = 'csv' | 'jsonl';
+
+export interface ResumeState {
+  done: DoneSet;
+  /** The finished rows in the file (failures kept for the summary). */
+  tally: Tally;
+  /** Whether the file already has the format's head (the CSV header). */
+  hasHead: boolean;
+  /** Bytes of whole rows: what is kept of the file. */
+  keepBytes: number;
+  /** `skipped` rows to drop. */
+  skipped: number;
+}
+
+interface Item {
+  line: number;
+  start: number;
+  end: number;
+  row: OutputRow;
+}
+
+function notResults(file: string, line: number, why: string): TcpcmdError {
+  return new TcpcmdError(ErrorCode.BAD_INPUT, `${file}:${line}: ${why}; --resume takes a results file written by tcpcmd run`);
+}
+
+function rowFromCells(cells: readonly string[]): OutputRow | string {
+  if (cells.length !== OUTPUT_COLUMNS.length) return `a results row has ${OUTPUT_COLUMNS.length} cells, this one ${cells.length}`;
+  const [seq, name, target, command, timeout, expect, expectExit, status, exitCode, duration, startedAt, stdout, stderr, error] = cells as string[] as [
+    string, string, string, string, string, string, string, string, string, string, string, string, string, string,
+  ];
+  return rowFromValues({
+    seq: Number(seq),
+    name,
+    target,
+    command,
+    timeout: timeout === '' ? null : Number(timeout),
+    expect,
+    expect_exit: expectExit,
+    status,
+    exit_code: exitCode === '' ? null : Number(exitCode),
+    duration_ms: Number(duration),
+    started_at: startedAt,
+    stdout,
+    stderr,
+    error,
+  });
+}
+
+/** Checks the fields resume relies on; returns the row or what is wrong. */
+function rowFromValues(v: Record<string, unknown>): OutputRow | string {
+  const seq = v.seq;
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return `seq ${JSON.stringify(v.seq)} is not a row number`;
+  if (!isStatus(v.status)) return `status ${JSON.stringify(v.status)} is not one of ok, failed, error, timeout, skipped`;
+  if (typeof v.target !== 'string') return 'target is missing';
+  let target: string;
+  try {
+    target = formatAddress(parseAddress(v.target));
+  } catch {
+    return `target ${JSON.stringify(v.target)} is not host:port`;
+  }
+  const expectExit = parseExpectExit(String(v.expect_exit ?? ''));
+  const str = (x: unknown): string => (typeof x === 'string' ? x : '');
+  const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+  return {
+    seq,
+    name: str(v.name),
+    target,
+    command: str(v.command),
+    timeout: num(v.timeout),
+    expect: str(v.expect),
+    expect_exit: expectExit.ok ? expectExit.value : 0,
+    status: v.status,
+    exit_code: num(v.exit_code),
+    duration_ms: num(v.duration_ms) ?? 0,
+    started_at: str(v.started_at),
+    stdout: str(v.stdout),
+    stderr: str(v.stderr),
+    error: str(v.error),
+  };
+}
+
+/** The results rows of a CSV file; ends (without throwing) at a record cut short by a kill. */
+async function* csvItems(path: string, file: string, head: { seen: boolean; end: number }): AsyncGenerator<Item> {
+  try {
+    for await (const rec of readCsvRecords(path, { displayName: file })) {
+      if (!rec.terminated) return; // cut short: every record tcpcmd writes ends with a line break
+      if (isBlankRecord(rec.cells)) continue;
+      if (!head.seen) {
+        const names = rec.cells.map(normalizeColumnName);
+        if (names.join(',') !== OUTPUT_COLUMNS.join(',')) throw notResults(file, rec.line, `the header is not the results header (${OUTPUT_COLUMNS.join(',')})`);
+        head.seen = true;
+        head.end = rec.end;
+        continue;
+      }
+      const row = rowFromCells(rec.cells);
+      if (typeof row === 'string') throw notResults(file, rec.line, row);
+      yield { line: rec.line, start: rec.start, end: rec.end, row };
+    }
+  } catch (err) {
+    // A quote left open at the end is a row cut inside a quoted cell (a prefix of valid CSV fails no other way).
+    if (err instanceof CsvSyntaxError && err.code === 'CSV_QUOTE_NOT_CLOSED') return;
+    if (err instanceof CsvSyntaxError) throw notResults(file, err.line, err.reason);
+    throw err;
+  }
+}
+
+/** The rows of a JSONL file with their byte offsets; ends at a line with no line break. */
+async function* jsonlItems(path: string, file: string): AsyncGenerator<Item> {
+  let rest = Buffer.alloc(0);
+  let offset = 0;
+  let line = 0;
+  for await (const chunk of createReadStream(path)) {
+    let buf = rest.length === 0 ? (chunk as Buffer) : Buffer.concat([rest, chunk as Buffer]);
+    let nl: number;
+    while ((nl = buf.indexOf(10)) !== -1) {
+      line++;
+      const text = buf.subarray(0, nl).toString('utf8');
+      const start = offset;
+      offset += nl + 1;
+      buf = buf.subarray(nl + 1);
+      if (text.trim() === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        throw notResults(file, line, 'not a JSON object');
+      }
+      const row = typeof value === 'object' && value !== null ? rowFromValues(value as Record<string, unknown>) : 'not a JSON object';
+      if (typeof row === 'string') throw notResults(file, line, row);
+      yield { line, start, end: offset, row };
+    }
+    rest = Buffer.from(buf); // copy: keep only the unfinished line, not the whole chunk
+  }
+}
+
+function items(path: string, file: string, format: ResumeFormat, head: { seen: boolean; end: number }): AsyncGenerator<Item> {
+  return format === 'csv' ? csvItems(path, file, head) : jsonlItems(path, file);
+}
+
+export interface LoadResumeOptions {
+  format: ResumeFormat;
+  /** Data rows in the input: a larger seq means the file is another input's results. */
+  maxSeq: number;
+  shard: Shard;
+  displayName?: string;
+}
+
+/** Reads a results file (a missing or empty one is a fresh start). Changes nothing on disk. */
+export async function loadResume(path: string, options: LoadResumeOptions): Promise<ResumeState> {
+  const file = options.displayName ?? path;
+  const done = new DoneSet(options.maxSeq, options.shard);
+  const tally = new Tally();
+  const head = { seen: options.format === 'jsonl', end: 0 };
+  const state: ResumeState = { done, tally, hasHead: false, keepBytes: 0, skipped: 0 };
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return state;
+    throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot read ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  if (size === 0) return state;
+  for await (const item of items(path, file, options.format, head)) {
+    const { row } = item;
+    if (row.seq > options.maxSeq) {
+      throw notResults(file, item.line, `seq ${row.seq}, but the input has ${options.maxSeq} row${options.maxSeq === 1 ? '' : 's'} (results of another input?)`);
+    }
+    state.keepBytes = item.end;
+    if (row.status === 'skipped') {
+      state.skipped++;
+      continue;
+    }
+    if (done.mark(row.seq, row.target)) tally.add(row);
+  }
+  state.hasHead = head.seen;
+  if (options.format === 'csv') state.keepBytes = Math.max(state.keepBytes, head.seen ? head.end : 0);
+  return state;
+}
+
+/**
+ * Makes the file hold exactly the finished rows: cuts a torn last record off
+ * and, when there are `skipped` rows, rewrites it without them (to a temp
+ * file renamed over it, so a kill meanwhile loses nothing).
+ */
+export async function prepareResumeFile(path: string, state: ResumeState, format: ResumeFormat, displayName = path): Promise<void> {
+  try {
+    if (state.skipped === 0) {
+      if (exists(path)) truncateSync(path, state.keepBytes);
+      return;
+    }
+    const tmp = `${path}.tcpcmd-resume-${process.pid}`;
+    const src = openSync(path, 'r');
+    const dst = openSync(tmp, 'w');
+    try {
+      const head = { seen: format === 'jsonl', end: 0 };
+      let copiedHead = false;
+      for await (const item of items(path, displayName, format, head)) {
+        if (!copiedHead && head.end > 0) copyRange(src, dst, 0, head.end);
+        copiedHead = true;
+        if (item.row.status !== 'skipped') copyRange(src, dst, item.start, item.end);
+        if (item.end >= state.keepBytes) break;
+      }
+      if (!copiedHead && head.end > 0) copyRange(src, dst, 0, head.end);
+    } finally {
+      closeSync(src);
+      closeSync(dst);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    if (err instanceof TcpcmdError) throw err;
+    throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot prepare ${displayName} for --resume: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function copyRange(src: number, dst: number, start: number, end: number): void {
+  const buf = Buffer.allocUnsafe(Math.min(end - start, 1 << 20));
+  for (let pos = start; pos < end; ) {
+    const n = readSync(src, buf, 0, Math.min(buf.length, end - pos), pos);
+    if (n === 0) break;
+    let off = 0;
+    while (off < n) off += writeSync(dst, buf, off, n - off);
+    pos += n;
+  }
+}

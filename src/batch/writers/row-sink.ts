@@ -1,0 +1,182 @@
+/**
+ * Getting finished rows out, promptly and whole. Rows that finish in the same
+ * tick are coalesced and written by one write call at the end of the tick
+ * (setImmediate), so a batch killed with SIGKILL keeps every row that was
+ * finished a tick earlier, and at most cuts the one batch being written —
+ * which `--resume` trims back to its last whole row.
+ */
+import { closeSync, writeSync } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { ErrorCode, TcpcmdError } from '../../protocol/index.js';
+import type { OutputRow } from '../columns.js';
+
+/** Bytes out: a file descriptor (synchronous, so a row is in the kernel when write returns) or a stream. */
+export interface ByteSink {
+  /** Writes the whole chunk; returns a promise when the caller should wait before writing more. */
+  write(chunk: string): Promise<void> | undefined;
+  close(): Promise<void>;
+}
+
+function ioError(what: string, err: unknown): TcpcmdError {
+  return new TcpcmdError(ErrorCode.IO_ERROR, `cannot write ${what}: ${(err as Error).message}`, { cause: err });
+}
+
+/** A file opened by the caller; closed by close(). */
+export function fileSink(fd: number, name: string): ByteSink {
+  return {
+    write(chunk) {
+      const buf = Buffer.from(chunk, 'utf8');
+      try {
+        let off = 0;
+        while (off < buf.length) off += writeSync(fd, buf, off);
+      } catch (err) {
+        throw ioError(name, err);
+      }
+      return undefined;
+    },
+    async close() {
+      try {
+        closeSync(fd);
+      } catch (err) {
+        throw ioError(name, err);
+      }
+    },
+  };
+}
+
+/** stdout (or any stream): respects backpressure; close() waits for the data to be handed over, without ending the stream. */
+export function streamSink(stream: Writable, name = 'stdout'): ByteSink {
+  let failure: unknown;
+  let waiting: Promise<void> | undefined;
+  stream.on('error', (err) => {
+    failure = err;
+  });
+  const check = (): void => {
+    if (failure !== undefined) throw ioError(name, failure);
+  };
+  return {
+    write(chunk) {
+      check();
+      if (stream.write(chunk) || waiting) return waiting;
+      waiting = new Promise<void>((resolve, reject) => {
+        const done = (): void => {
+          stream.off('drain', done);
+          stream.off('error', done);
+          waiting = undefined;
+          if (failure !== undefined) reject(ioError(name, failure));
+          else resolve();
+        };
+        stream.on('drain', done);
+        stream.on('error', done);
+      });
+      return waiting;
+    },
+    async close() {
+      if (waiting) await waiting;
+      check();
+      // An empty write's callback runs once everything before it is flushed.
+      await new Promise<void>((resolve, reject) => stream.write('', (err) => (err ? reject(ioError(name, err)) : resolve())));
+    },
+  };
+}
+
+/** Where the runner hands finished rows. */
+export interface ResultSink {
+  push(row: OutputRow): void;
+  /** A promise while the output asks the runner to slow down; undefined otherwise. */
+  ready(): Promise<void> | undefined;
+  /** The first write error, if any; the runner stops when it sees one. */
+  readonly error: TcpcmdError | undefined;
+  /** Writes what is pending and the format's closing bytes; closes the output. */
+  close(): Promise<void>;
+}
+
+/** How rows become bytes. */
+export interface RowFormat {
+  /** Bytes before the first row. */
+  head(): string;
+  /** Whole rows, each complete in the returned text. */
+  rows(rows: readonly OutputRow[]): string;
+  /** Bytes after the last row. */
+  tail(): string;
+}
+
+export interface RowSinkOptions {
+  /** Skip the head (appending to a file that has it). */
+  append?: boolean;
+  /** Write at once when this many rows are pending, to bound memory in a long tick. */
+  maxPending?: number;
+}
+
+export class RowSink implements ResultSink {
+  private pending: OutputRow[] = [];
+  private scheduled = false;
+  private waiting: Promise<void> | undefined;
+  private failure: TcpcmdError | undefined;
+  private readonly maxPending: number;
+
+  constructor(private readonly format: RowFormat, private readonly out: ByteSink, options: RowSinkOptions = {}) {
+    this.maxPending = options.maxPending ?? 4096;
+    if (!options.append) this.write(format.head());
+  }
+
+  get error(): TcpcmdError | undefined {
+    return this.failure;
+  }
+
+  push(row: OutputRow): void {
+    if (this.failure) return;
+    this.pending.push(row);
+    if (this.pending.length >= this.maxPending) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  ready(): Promise<void> | undefined {
+    return this.waiting;
+  }
+
+  /** Writes the pending rows with one write call. */
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0 || this.failure) return;
+    const rows = this.pending;
+    this.pending = [];
+    this.write(this.format.rows(rows));
+  }
+
+  private write(text: string): void {
+    if (text === '' || this.failure) return;
+    try {
+      const wait = this.out.write(text);
+      if (wait) {
+        const settled: Promise<void> = wait.then(
+          () => {
+            if (this.waiting === settled) this.waiting = undefined;
+          },
+          (err: unknown) => {
+            this.failure ??= err instanceof TcpcmdError ? err : ioError('the results', err);
+            if (this.waiting === settled) this.waiting = undefined;
+          },
+        );
+        this.waiting = settled;
+      }
+    } catch (err) {
+      this.failure ??= err instanceof TcpcmdError ? err : ioError('the results', err);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.flush();
+    this.write(this.format.tail());
+    if (this.waiting) await this.waiting;
+    try {
+      await this.out.close();
+    } catch (err) {
+      this.failure ??= err instanceof TcpcmdError ? err : ioError('the results', err);
+    }
+    if (this.failure) throw this.failure;
+  }
+}

@@ -1,0 +1,90 @@
+import type { Argv, CommandModule } from 'yargs';
+import { VERSION, isTcpcmdError, ErrorCode } from '../../protocol/index.js';
+import { connectOptionsFrom, withClientFlags, type ClientFlags } from '../client-options.js';
+import { Exit } from '../exit-codes.js';
+
+interface RunArgs extends ClientFlags {
+  file: string;
+  target?: string;
+  targets?: string;
+  out?: string;
+  format?: string;
+  concurrency?: number;
+  unordered?: boolean;
+  timeout?: number;
+  'fail-fast'?: boolean;
+  resume?: string;
+  shard?: string;
+  'ignore-unknown-columns'?: boolean;
+  progress?: boolean;
+}
+
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run <file>',
+  describe: 'Run the commands of a CSV file; write a transcript (CSV, JSON Lines, JSON or JUnit)',
+  builder: (y: Argv) =>
+    withClientFlags(
+      y
+        .positional('file', { type: 'string', demandOption: true, describe: 'The commands CSV, or - for stdin' })
+        .option('target', { alias: 't', type: 'string', describe: 'host[:port] for rows without a target cell' })
+        .option('targets', { type: 'string', describe: 'servers.csv (host, port, name, token_env): every row runs on every server' })
+        .option('out', { alias: 'o', type: 'string', describe: 'Write results here (default: stdout); each row is flushed as its run ends' })
+        .option('format', { alias: 'f', choices: ['csv', 'jsonl', 'json', 'junit'], describe: 'Output format (default: from the --out extension, else csv)' })
+        .option('concurrency', { alias: 'c', type: 'number', describe: 'Sessions open at once (default 4)' })
+        .option('unordered', { type: 'boolean', describe: "Spread one target's rows over several sessions (file order per target is lost)" })
+        .option('timeout', { type: 'number', describe: 'Timeout in ms for rows without a timeout cell' })
+        .option('fail-fast', { type: 'boolean', describe: 'Stop at the first failing row; the rest are written as skipped' })
+        .option('resume', { type: 'string', describe: 'Continue a killed batch in this results file (csv or jsonl); finished rows are not run again' })
+        .option('shard', { type: 'string', describe: 'Run share i of n (e.g. 2/4) of the rows, deterministically' })
+        .option('ignore-unknown-columns', { type: 'boolean', describe: 'Ignore columns tcpcmd does not know instead of refusing the file' })
+        .option('progress', { type: 'boolean', describe: 'Force the progress line on or off (default: on when stderr is a terminal, off in CI)' }),
+    )
+      .example('$0 run samples/commands.csv --target 127.0.0.1:10000 --out results.csv', 'Run a batch, transcript to results.csv')
+      .example('$0 run smoke.csv --targets servers.csv --format junit --out junit.xml', 'A CI smoke test on every server')
+      .example('$0 run results.csv --target 127.0.0.1:10000 --out again.csv', 'Replay a transcript')
+      .example('$0 run big.csv --target host --out big-results.csv --resume big-results.csv', 'Continue a killed batch') as unknown as Argv<RunArgs>,
+  handler: async (args) => {
+    const [{ runBatch }, { connect }] = await Promise.all([import('../../batch/index.js'), import('../../client/index.js')]);
+    const controller = new AbortController();
+    let interrupts = 0;
+    const onSigint = (): void => {
+      if (++interrupts > 1) process.exit(Exit.INTERRUPTED); // a second Ctrl+C means now
+      controller.abort();
+    };
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigint);
+    try {
+      const summary = await runBatch({
+        // yargs reads a lone "-" as an empty option name and leaves "" here (yargs/yargs#1312).
+        input: args.file === '' ? '-' : args.file,
+        ...(args.target !== undefined ? { target: args.target } : {}),
+        ...(args.targets !== undefined ? { targets: args.targets } : {}),
+        ...(args.out !== undefined ? { out: args.out } : {}),
+        ...(args.format !== undefined ? { format: args.format } : {}),
+        ...(args.concurrency !== undefined ? { concurrency: args.concurrency } : {}),
+        ...(args.unordered ? { unordered: true } : {}),
+        ...(args.timeout !== undefined ? { timeout: args.timeout } : {}),
+        ...(args['fail-fast'] ? { failFast: true } : {}),
+        ...(args.resume !== undefined ? { resume: args.resume } : {}),
+        ...(args.shard !== undefined ? { shard: args.shard } : {}),
+        ...(args['ignore-unknown-columns'] ? { ignoreUnknownColumns: true } : {}),
+        ...(args.progress !== undefined ? { progress: args.progress } : {}),
+        connect,
+        connectOptions: { ...connectOptionsFrom(args), clientName: `tcpcmd-run/${VERSION}` },
+        signal: controller.signal,
+      });
+      process.exitCode = summary.exitCode;
+    } catch (err) {
+      // Input problems are several `file:line: message` lines: print them as they are.
+      if (isTcpcmdError(err) && err.code === ErrorCode.BAD_INPUT) {
+        process.stderr.write(`${err.message}\n`);
+        process.exitCode = Exit.USAGE;
+        return;
+      }
+      throw err;
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+      process.removeListener('SIGTERM', onSigint);
+    }
+  },
+};

@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { BIN, runCli, startCliServer } from '../helpers/cli.js';
+import { onCleanup } from '../helpers/servers.js';
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tcpcmd-run-'));
+  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+type Row = Record<string, string>;
+const rowsOf = (csv: string): Row[] => parse(csv, { columns: true, bom: true }) as Row[];
+
+describe('tcpcmd run (CLI)', () => {
+  it('writes results to stdout and nothing else; summary on stderr; exit 0 when all pass', async () => {
+    const server = await startCliServer();
+    const r = await runCli(['run', '-', '--target', server.target], { input: 'command\necho one\n"echo two, three"\n' });
+    expect(r.code).toBe(0);
+    const rows = rowsOf(r.stdout);
+    expect(rows.map((x) => [x.seq, x.status, x.stdout])).toEqual([['1', 'ok', 'one\n'], ['2', 'ok', 'two, three\n']]);
+    expect(r.stderr).toMatch(/2 rows: 2 ok/);
+  });
+
+  it('exits 1 when an expectation fails, listing the failure', async () => {
+    const server = await startCliServer();
+    const dir = tempDir();
+    writeFileSync(join(dir, 'c.csv'), 'name,command,expect,expect_exit\ngood,echo hi,^hi$,\nbad exit,linux:exit 2,,0\nbad output,echo hi,^bye$,\n');
+    const r = await runCli(['run', join(dir, 'c.csv'), '--target', server.target, '--out', join(dir, 'out.csv')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('bad exit');
+    expect(r.stderr).toContain('bad output');
+    expect(rowsOf(readFileSync(join(dir, 'out.csv'), 'utf8')).map((x) => x.status)).toEqual(['ok', 'failed', 'failed']);
+  });
+
+  it('exits 2 on a broken file before running anything, naming file and line, leaving the output untouched', async () => {
+    const server = await startCliServer();
+    const dir = tempDir();
+    const input = join(dir, 'broken.csv');
+    writeFileSync(input, 'command,timeout\nlinux:touch ran\n"echo unclosed,5s\n');
+    writeFileSync(join(dir, 'out.csv'), 'precious\n');
+    const r = await runCli(['run', input, '--target', server.target, '--out', join(dir, 'out.csv')], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${input}:3:`);
+    expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toBe('precious\n');
+    expect(existsSync(join(dir, 'ran'))).toBe(false);
+  });
+
+  it('exits 3 when no target can be reached', async () => {
+    const r = await runCli(['run', '-', '--target', '127.0.0.1:1'], { input: 'command\nhostname\n' });
+    expect(r.code).toBe(3);
+    expect(rowsOf(r.stdout)[0]).toMatchObject({ status: 'error' });
+    expect(r.stderr).toMatch(/127\.0\.0\.1:1/);
+  });
+
+  it('writes JUnit XML for CI', async () => {
+    const server = await startCliServer();
+    const r = await runCli(['run', 'samples/smoke.csv', '--target', server.target, '--format', 'junit']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^<\?xml/);
+    expect((r.stdout.match(/<testcase /g) ?? []).length).toBe(8);
+  });
+
+  it('keeps every finished row whole after SIGKILL, and --resume finishes the batch with each row once', async () => {
+    const server = await startCliServer();
+    const dir = tempDir();
+    const input = join(dir, 'many.csv');
+    const n = 400;
+    writeFileSync(input, 'command\n' + Array.from({ length: n }, (_, i) => (i % 50 === 49 ? 'linux:sleep 0.05' : `echo row ${i + 1}`)).join('\n') + '\n');
+    const out = join(dir, 'out.csv');
+    const child = spawn(process.execPath, [BIN, 'run', input, '--target', server.target, '--out', out], { stdio: 'ignore' });
+    onCleanup(() => void child.kill('SIGKILL'));
+    // Kill it once some rows are written, but (very likely) not all.
+    for (let i = 0; i < 200; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      if (existsSync(out) && readFileSync(out, 'utf8').split('\n').length > 60) break;
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('close', r));
+    const partial = rowsOf(readFileSync(out, 'utf8'));
+    expect(partial.length).toBeGreaterThan(0);
+    for (const row of partial) expect(row.status).toBe('ok');
+    const r = await runCli(['run', input, '--target', server.target, '--out', out, '--resume', out]);
+    expect(r.code).toBe(0);
+    const seqs = rowsOf(readFileSync(out, 'utf8')).map((x) => Number(x.seq));
+    expect(seqs.length).toBe(n);
+    expect(new Set(seqs).size).toBe(n);
+  });
+});
