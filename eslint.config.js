@@ -17,14 +17,19 @@ export default tseslint.config(
   {
     // The architecture: server and client never import each other; protocol imports neither.
     files: ['src/server/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['**/client/**', '**/batch/**', '**/cli/**'] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: ['**/client/**', '**/batch/**', '**/repl/**', '**/cli/**'] }] },
   },
   {
     files: ['src/client/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['**/server/**', '**/batch/**', '**/cli/**'] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: ['**/server/**', '**/batch/**', '**/repl/**', '**/cli/**'] }] },
   },
   {
     files: ['src/batch/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['**/server/**', '**/repl/**', '**/cli/**'] }] },
+  },
+  {
+    // The REPL is a layer over client and batch: never the server, never the CLI.
+    files: ['src/repl/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['**/server/**', '**/cli/**'] }] },
   },
   {

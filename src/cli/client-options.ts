@@ -1,12 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { ErrorCode, TcpcmdError } from '../protocol/index.js';
-import type { ConnectOptions } from '../client/index.js';
+// Small modules only: `tcpcmd serve` loads this file too, and must not load the client.
+import { knownHostsPath, normalizeFingerprint } from '../client/known-hosts.js';
+import { terminalConfirm } from '../client/terminal-confirm.js';
+import type { ConnectOptions, KnownHostsOptions } from '../client/index.js';
 
 export interface ClientFlags {
   tls?: boolean;
   ca?: string;
   fingerprint?: string;
+  'accept-new'?: boolean;
   'token-file'?: string;
   'connect-timeout'?: number;
 }
@@ -17,6 +21,7 @@ export function withClientFlags<T>(y: Argv<T>): Argv<T & ClientFlags> {
     .option('tls', { type: 'boolean', describe: 'Connect with TLS (implied by --ca or --fingerprint)' })
     .option('ca', { type: 'string', describe: "PEM file of the CA (or the server's self-signed certificate) to trust" })
     .option('fingerprint', { type: 'string', describe: "Pin the server certificate's SHA-256 fingerprint (as printed by `tcpcmd serve`)" })
+    .option('accept-new', { type: 'boolean', describe: "With --tls: trust a server seen for the first time without asking and remember it in known_hosts (like ssh's StrictHostKeyChecking=accept-new)" })
     .option('token-file', { type: 'string', describe: 'Read the token from this file (default: the TCPCMD_TOKEN variable)' })
     .option('connect-timeout', { type: 'number', describe: 'Give up connecting after this many ms', default: 10_000 }) as Argv<T & ClientFlags>;
 }
@@ -34,6 +39,17 @@ export function readTokenFile(path: string): string {
   return token;
 }
 
+/** The file's mode (e.g. `0644`) when users other than its owner may read it; undefined otherwise or on Windows. */
+export function looselyReadable(path: string): string | undefined {
+  if (process.platform === 'win32') return undefined;
+  try {
+    const mode = statSync(path).mode & 0o777;
+    return (mode & 0o044) !== 0 ? `0${mode.toString(8)}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function readPem(path: string, what: string): Buffer {
   try {
     return readFileSync(path);
@@ -49,13 +65,29 @@ export function connectOptionsFrom(flags: ClientFlags): ConnectOptions {
     if (!(flags['connect-timeout'] > 0)) throw new TcpcmdError(ErrorCode.USAGE, `--connect-timeout must be a positive number of ms, got ${flags['connect-timeout']}`);
     options.connectTimeoutMs = flags['connect-timeout'];
   }
-  if (flags.tls || flags.ca || flags.fingerprint) {
+  if (flags.fingerprint !== undefined && normalizeFingerprint(flags.fingerprint).length !== 95) {
+    throw new TcpcmdError(ErrorCode.USAGE, `--fingerprint must be a SHA-256 fingerprint (64 hex digits, colons optional, as \`tcpcmd serve\` prints it), got "${flags.fingerprint}"`);
+  }
+  if (flags.tls || flags.ca || flags.fingerprint || flags['accept-new']) {
     options.tls = {
       ...(flags.ca ? { ca: readPem(flags.ca, '--ca') } : {}),
       ...(flags.fingerprint ? { fingerprint: flags.fingerprint } : {}),
+      // Neither a CA file nor a pin: trust on first use, with known_hosts, as ssh does.
+      ...(!flags.ca && !flags.fingerprint ? { knownHosts: knownHostsFor(flags) } : {}),
     };
   }
   return options;
+}
+
+/** known_hosts as the CLI uses it: ask on a terminal, or accept new servers with --accept-new; notices on stderr. */
+function knownHostsFor(flags: ClientFlags): KnownHostsOptions {
+  const terminal = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  return {
+    path: knownHostsPath(),
+    ...(flags['accept-new'] ? { acceptNew: true } : {}),
+    ...(terminal ? { confirm: terminalConfirm() } : {}),
+    onNotice: (message) => void process.stderr.write(`${message}\n`),
+  };
 }
 
 export { readPem };

@@ -3,6 +3,7 @@ import { VERSION } from '../protocol/version.js';
 import { describeError, Exit, exitCodeFor } from './exit-codes.js';
 import { serveCommand } from './commands/serve.js';
 import { execCommand } from './commands/exec.js';
+import { connectCommand } from './commands/connect.js';
 import { runCommand } from './commands/run.js';
 import { waitCommand } from './commands/wait.js';
 
@@ -10,6 +11,7 @@ import { waitCommand } from './commands/wait.js';
 // `tcpcmd exec` does not load the server, the REPL or the CSV code.
 const commands: CommandModule<object, never>[] = [
   serveCommand,
+  connectCommand,
   execCommand,
   runCommand,
   waitCommand,

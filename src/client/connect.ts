@@ -13,6 +13,7 @@ import {
 } from '../protocol/index.js';
 import { Connection } from './connection.js';
 import { readFrames } from './frame-reader.js';
+import { trustOnFirstUse, UntrustedServerError } from './server-trust.js';
 import { openSocket } from './socket.js';
 import type { ConnectOptions } from './types.js';
 
@@ -26,6 +27,20 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
  */
 export async function connect(target: string | Address, options: ConnectOptions = {}): Promise<Connection> {
   const address = typeof target === 'string' ? parseAddress(target) : target;
+  try {
+    return await connectOnce(address, options);
+  } catch (err) {
+    // A TLS server seen for the first time: ask (with no timer running and no connection held open), then connect again.
+    const known = typeof options.tls === 'object' ? options.tls.knownHosts : undefined;
+    if (!(err instanceof UntrustedServerError) || !known?.confirm) throw err;
+    if (!(await trustOnFirstUse(err.question, known))) {
+      throw new TcpcmdError(ErrorCode.TLS_ERROR, `certificate verification failed: ${err.question.where} was not accepted (its SHA-256 fingerprint is ${err.question.fingerprint})`);
+    }
+    return connectOnce(address, options);
+  }
+}
+
+async function connectOnce(address: Address, options: ConnectOptions): Promise<Connection> {
   const where = formatAddress(address);
   const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const timeout = AbortSignal.timeout(timeoutMs);
@@ -58,14 +73,17 @@ export async function connect(target: string | Address, options: ConnectOptions 
 
     const onFrame = (message: ServerMessage): void => {
       if (connection) return connection.handle(message);
-      if (message.type === 'error') return fail(new TcpcmdError(message.code, `${where}: ${message.message}`));
+      if (message.type === 'error') {
+        const hint = message.code === ErrorCode.AUTH_FAILED ? ' (check TCPCMD_TOKEN or --token-file: it must be the server\'s token)' : '';
+        return fail(new TcpcmdError(message.code, `${where}: ${message.message}${hint}`));
+      }
       if (message.type === 'hello' && !hello) {
         if (message.protocol !== PROTOCOL_VERSION) {
           return fail(new TcpcmdError(ErrorCode.PROTOCOL_VERSION, `${where} speaks protocol ${message.protocol}, this client ${PROTOCOL_VERSION}: use matching tcpcmd versions`));
         }
         hello = message;
         if (message.auth === 'token') {
-          if (!token) return fail(new TcpcmdError(ErrorCode.AUTH_REQUIRED, `${where} requires a token: set TCPCMD_TOKEN (or the target's token_env) to the server's token`));
+          if (!token) return fail(new TcpcmdError(ErrorCode.AUTH_REQUIRED, `${where} requires a token: set TCPCMD_TOKEN (or pass --token-file FILE, or give the target a token_env) to the server's token`));
           socket.write(encodeFrame({ type: 'auth', hmac: authProof(token, message.nonce) }));
         }
         return;

@@ -1,4 +1,8 @@
 export { connect, DEFAULT_CONNECT_TIMEOUT_MS } from './connect.js';
 export { Connection, type OutputChunk, type RunStream } from './connection.js';
-export type { ConnectOptions, RunOptions, RunResult, ServerInfo, TlsOptions } from './types.js';
+export type { ConnectOptions, KnownHostsOptions, RunOptions, RunResult, ServerInfo, TlsOptions, TrustQuestion } from './types.js';
+export { hostKey, knownHostsPath, lookupKnownHost, normalizeFingerprint, rememberHost, type KnownHostMatch } from './known-hosts.js';
+export { UntrustedServerError, checkServerCertificate } from './server-trust.js';
+export { terminalConfirm } from './terminal-confirm.js';
 export { waitForServer, type WaitOptions, type WaitResult } from './wait.js';
+export { ReconnectingConnection, type Opener, type ReconnectOptions } from './reconnecting.js';

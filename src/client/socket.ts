@@ -1,7 +1,10 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { ErrorCode, TcpcmdError, formatAddress, type Address } from '../protocol/index.js';
+import { checkServerCertificate } from './server-trust.js';
 import type { TlsOptions } from './types.js';
+
+export { normalizeFingerprint } from './known-hosts.js';
 
 /** Opens a TCP (or TLS) connection, turning every failure into a TcpcmdError that says what to do. */
 export function openSocket(address: Address, tlsOption: boolean | TlsOptions | undefined, signal: AbortSignal): Promise<net.Socket> {
@@ -14,8 +17,8 @@ export function openSocket(address: Address, tlsOption: boolean | TlsOptions | u
           port: address.port,
           ca: tlsOpts.ca,
           servername: tlsOpts.servername ?? (net.isIP(address.host) ? undefined : address.host),
-          // With a pinned fingerprint the pin is the trust anchor, checked below.
-          rejectUnauthorized: tlsOpts.fingerprint === undefined,
+          // A pinned fingerprint or known_hosts is then the trust anchor, checked below before anything is sent.
+          rejectUnauthorized: tlsOpts.fingerprint === undefined && tlsOpts.knownHosts === undefined,
         })
       : net.connect({ host: address.host, port: address.port });
     const ready = tlsOpts ? 'secureConnect' : 'connect';
@@ -32,13 +35,14 @@ export function openSocket(address: Address, tlsOption: boolean | TlsOptions | u
       reject(err instanceof TcpcmdError ? err : connectError(err, where, Boolean(tlsOpts)));
     }
     function onClose(): void {
-      fail(new TcpcmdError(ErrorCode.CONNECT_FAILED, `${where} closed the connection while connecting${tlsOpts ? ' (is it a TLS server? drop --tls if not)' : ''}`));
+      fail(new TcpcmdError(ErrorCode.CONNECT_FAILED, `${where} closed the connection while connecting${tlsOpts ? ' (if it is not a TLS server, drop --tls)' : ''}`));
     }
     function onReady(): void {
-      if (tlsOpts?.fingerprint !== undefined) {
-        const got = normalizeFingerprint((socket as tls.TLSSocket).getPeerCertificate().fingerprint256 ?? '');
-        if (got !== normalizeFingerprint(tlsOpts.fingerprint)) {
-          fail(new TcpcmdError(ErrorCode.TLS_ERROR, `the certificate of ${where} has fingerprint ${got}, not the pinned ${normalizeFingerprint(tlsOpts.fingerprint)}: refusing to talk to it (if the server's certificate changed on purpose, update the pin)`));
+      if (tlsOpts) {
+        try {
+          checkServerCertificate(socket as tls.TLSSocket, address, tlsOpts);
+        } catch (err) {
+          fail(err);
           return;
         }
       }
@@ -53,13 +57,28 @@ export function openSocket(address: Address, tlsOption: boolean | TlsOptions | u
   });
 }
 
-export function normalizeFingerprint(text: string): string {
-  return text.replace(/[^0-9a-f]/gi, '').toUpperCase().replace(/(..)(?!$)/g, '$1:');
-}
+/** OpenSSL's answers when what came back is not TLS at all. */
+const NOT_TLS = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST', 'ERR_SSL_RECORD_LAYER_FAILURE']);
+
+/** Certificate verification failures (OpenSSL's X509 codes and Node's own). */
+const UNTRUSTED = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_SIGNATURE_FAILURE', 'CERT_UNTRUSTED',
+  'CERT_REJECTED', 'ERR_TLS_CERT_ALTNAME_INVALID', 'HOSTNAME_MISMATCH',
+]);
 
 function connectError(err: unknown, where: string, usingTls: boolean): TcpcmdError {
   const e = err as NodeJS.ErrnoException & { code?: string };
   const code = e.code ?? '';
+  if (usingTls && (NOT_TLS.has(code) || /wrong version number|packet length too long/i.test(e.message))) {
+    return new TcpcmdError(ErrorCode.TLS_ERROR, `${where} does not speak TLS: connect without --tls`, { cause: err });
+  }
+  if (usingTls && (UNTRUSTED.has(code) || code.includes('CERT'))) {
+    return new TcpcmdError(ErrorCode.TLS_ERROR, `the TLS certificate of ${where} is not trusted: ${e.message} (${code}). Trust it with --ca FILE (its CA, or the certificate itself), or pin it with --fingerprint`, { cause: err });
+  }
+  if (usingTls && (code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS'))) {
+    return new TcpcmdError(ErrorCode.TLS_ERROR, `TLS with ${where} failed: ${e.message} (${code})`, { cause: err });
+  }
   const message = ((): string => {
     switch (code) {
       case 'ECONNREFUSED':
@@ -73,13 +92,10 @@ function connectError(err: unknown, where: string, usingTls: boolean): TcpcmdErr
       case 'ENETUNREACH':
         return `cannot connect to ${where}: no route to the host`;
       case 'ECONNRESET':
-        return `${where} reset the connection while connecting${usingTls ? ' (is it a TLS server? drop --tls if not)' : ''}`;
+        return `${where} reset the connection while connecting${usingTls ? ' (if it is not a TLS server, drop --tls)' : ''}`;
       default:
         return `cannot connect to ${where}: ${e.message}`;
     }
   })();
-  if (usingTls && (code.startsWith('ERR_SSL') || code.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'ERR_TLS_CERT_ALTNAME_INVALID')) {
-    return new TcpcmdError(ErrorCode.TLS_ERROR, `TLS with ${where} failed: ${e.message} (${code}). Trust the server's certificate with --ca FILE, or pin it with --fingerprint`, { cause: err });
-  }
   return new TcpcmdError(ErrorCode.CONNECT_FAILED, message, { cause: err });
 }

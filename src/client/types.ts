@@ -7,6 +7,37 @@ export interface TlsOptions {
   fingerprint?: string;
   /** Server name for SNI and certificate checks; defaults to the host. */
   servername?: string;
+  /**
+   * Trust on first use, as ssh's known_hosts: a certificate no CA vouches for
+   * is checked against the fingerprint remembered for this host:port; a
+   * changed one is refused. Without it, only CAs (or `fingerprint`) are trusted.
+   */
+  knownHosts?: KnownHostsOptions;
+}
+
+export interface KnownHostsOptions {
+  /** The file of accepted fingerprints; default `knownHostsPath()` ($TCPCMD_KNOWN_HOSTS, else $XDG_STATE_HOME/tcpcmd/known_hosts). */
+  path?: string;
+  /** Trust and remember a server seen for the first time without asking (ssh's StrictHostKeyChecking=accept-new). */
+  acceptNew?: boolean;
+  /** Asks whether to trust a server seen for the first time; true trusts and remembers it. Without it, such a server is refused. */
+  confirm?: (question: TrustQuestion) => Promise<boolean>;
+  /** Told when a server is added to the file (the CLI prints it on stderr, as ssh does). */
+  onNotice?: (message: string) => void;
+}
+
+/** A server nothing vouches for yet, as shown to the user. */
+export interface TrustQuestion {
+  /** host:port as connected to. */
+  where: string;
+  /** The name it is remembered by in the file. */
+  key: string;
+  /** SHA-256 of its certificate, `AB:CD:…`. */
+  fingerprint: string;
+  /** Why TLS did not trust it, e.g. "a self-signed certificate". */
+  reason: string;
+  /** The known_hosts file. */
+  file: string;
 }
 
 export interface ConnectOptions {

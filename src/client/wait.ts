@@ -14,6 +14,9 @@ export interface WaitResult {
   tries: number;
 }
 
+/** The least time worth a try: less, and the try could only report its own timeout. */
+const MIN_TRY_MS = 25;
+
 /** Server answers that prove it is up even though we may not go further. */
 const UP_ANYWAY = new Set<string>([ErrorCode.AUTH_REQUIRED, ErrorCode.TOO_MANY_SESSIONS]);
 /** Answers that waiting will not change. */
@@ -26,8 +29,10 @@ export async function waitForServer(address: Address, options: WaitOptions): Pro
   let tries = 0;
   let last: unknown;
   for (;;) {
-    tries++;
     const left = deadline - Date.now();
+    // Too little time left for a fair try (it would only time out): report the last real answer instead.
+    if (tries > 0 && left < MIN_TRY_MS) break;
+    tries++;
     try {
       const connection = await connect(address, { ...options, connectTimeoutMs: Math.max(1, Math.min(left, options.connectTimeoutMs ?? 5_000)) });
       await connection.close();

@@ -2,16 +2,19 @@ import type { Writable } from 'node:stream';
 
 /** What the server reports: one event per line, for people (text) or machines (json). */
 export type LogEvent =
-  | { event: 'listening'; address: string; tls: boolean; auth: boolean }
+  | { event: 'listening'; address: string; tls: boolean; auth: boolean; fingerprint?: string }
   | { event: 'connect'; session: string; peer: string }
+  | { event: 'authenticated'; session: string; peer: string }
   | { event: 'disconnect'; session: string; peer: string; reason: string }
   | { event: 'refused'; peer: string; code: string; message: string }
   | { event: 'auth-failed'; session: string; peer: string }
+  | { event: 'tls-error'; peer: string; message: string }
   | { event: 'run'; session: string; peer: string; id: string | number; command: string; exitCode: number | null; durationMs: number; error?: string }
   | { event: 'forbidden'; session: string; peer: string; command: string; reason: string }
   | { event: 'protocol-error'; session: string; peer: string; code: string; message: string }
   | { event: 'reset'; sessions: number }
   | { event: 'shutdown'; reason: string }
+  | { event: 'notice'; message: string }
   | { event: 'warning'; message: string };
 
 export interface Logger {
@@ -32,29 +35,61 @@ export function streamLogger(out: Writable, format: LogFormat = 'text'): Logger 
 
 export const silentLogger: Logger = { log() {} };
 
+/** Longest command text put in a log line; the rest is counted, not written. */
+export const LOGGED_COMMAND_MAX = 4096;
+
+/** A command as logged: whole up to LOGGED_COMMAND_MAX characters, then cut with a count of what was left out. */
+export function loggedCommand(command: string): string {
+  if (command.length <= LOGGED_COMMAND_MAX) return command;
+  return `${command.slice(0, LOGGED_COMMAND_MAX)}…[${command.length - LOGGED_COMMAND_MAX} more characters]`;
+}
+
+/**
+ * Text a client chose (a frame type, a command) must not forge log lines or
+ * drive the operator's terminal: control characters, C1 codes and Unicode
+ * line separators are written as escapes.
+ */
+export function escapeControls(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function quoted(text: string): string {
+  return escapeControls(JSON.stringify(text));
+}
+
 function formatText(e: LogEvent): string {
-  switch (e.event) {
-    case 'listening':
-      return `listening on ${e.address}${e.tls ? ' (tls)' : ''}${e.auth ? ' (token auth)' : ''}`;
-    case 'connect':
-      return `${e.peer} session ${e.session} connected`;
-    case 'disconnect':
-      return `${e.peer} session ${e.session} closed: ${e.reason}`;
-    case 'refused':
-      return `${e.peer} refused ${e.code}: ${e.message}`;
-    case 'auth-failed':
-      return `${e.peer} session ${e.session} AUTH_FAILED`;
-    case 'run':
-      return `${e.peer} session ${e.session} run ${JSON.stringify(e.command)} exit=${e.exitCode ?? '-'} ${e.durationMs}ms${e.error ? ` ${e.error}` : ''}`;
-    case 'forbidden':
-      return `${e.peer} session ${e.session} FORBIDDEN ${JSON.stringify(e.command)}: ${e.reason}`;
-    case 'protocol-error':
-      return `${e.peer} session ${e.session} ${e.code}: ${e.message}`;
-    case 'reset':
-      return `reset: closed ${e.sessions} session(s), listener re-opened`;
-    case 'shutdown':
-      return `shutting down: ${e.reason}`;
-    case 'warning':
-      return `WARNING: ${e.message}`;
-  }
+  const line = ((): string => {
+    switch (e.event) {
+      case 'listening':
+        return `listening on ${e.address}${e.tls ? ' (tls)' : ''}${e.auth ? ' (token auth)' : ''}${e.fingerprint ? ` certificate SHA-256 fingerprint ${e.fingerprint}` : ''}`;
+      case 'connect':
+        return `${e.peer} session ${e.session} connected`;
+      case 'authenticated':
+        return `${e.peer} session ${e.session} authenticated`;
+      case 'disconnect':
+        return `${e.peer} session ${e.session} closed: ${e.reason}`;
+      case 'refused':
+        return `${e.peer} refused ${e.code}: ${e.message}`;
+      case 'auth-failed':
+        return `${e.peer} session ${e.session} AUTH_FAILED: wrong token proof`;
+      case 'tls-error':
+        return `${e.peer} TLS_ERROR: ${e.message}`;
+      case 'run':
+        return `${e.peer} session ${e.session} run ${quoted(e.command)} exit=${e.exitCode ?? '-'} ${e.durationMs}ms${e.error ? ` ${e.error}` : ''}`;
+      case 'forbidden':
+        return `${e.peer} session ${e.session} FORBIDDEN ${quoted(e.command)}: ${e.reason}`;
+      case 'protocol-error':
+        return `${e.peer} session ${e.session} ${e.code}: ${e.message}`;
+      case 'reset':
+        return `reset: closed ${e.sessions} session(s), listener re-opened`;
+      case 'shutdown':
+        return `shutting down: ${e.reason}`;
+      case 'notice':
+        return `NOTICE: ${e.message}`;
+      case 'warning':
+        return `WARNING: ${e.message}`;
+    }
+  })();
+  return escapeControls(line);
 }

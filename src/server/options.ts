@@ -1,39 +1,10 @@
-import { DEFAULT_HOST, DEFAULT_MAX_FRAME, DEFAULT_PORT } from '../protocol/index.js';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../protocol/index.js';
+import type { PenaltyOptions } from './auth-penalty.js';
 import type { Command } from './command.js';
+import { DEFAULT_LIMITS, validateLimits, type Limits } from './limits.js';
 import type { Logger } from './log.js';
 
-export interface Limits {
-  /** Sessions open at once; one more is refused with TOO_MANY_SESSIONS. */
-  maxSessions: number;
-  /** Longest frame (line) accepted, in bytes. */
-  maxFrame: number;
-  /** Runs waiting in one session (pipelined); one more is answered QUEUE_FULL. */
-  maxQueue: number;
-  /** A session with nothing running and nothing said for this long is closed. 0 = never. */
-  idleTimeoutMs: number;
-  /** A client must finish hello (and auth) within this long. */
-  authTimeoutMs: number;
-  /** Default and upper bound of a run's timeout. */
-  runTimeoutMs: number;
-  /** Bytes of output one run may produce before it is cut (OUTPUT_LIMIT). 0 = no cap. */
-  maxOutput: number;
-  /** On kill/SIGTERM, how long running commands may go on before they are stopped. */
-  shutdownGraceMs: number;
-  /** How long a failed auth waits before its answer (slows guessing). */
-  authFailDelayMs: number;
-}
-
-export const DEFAULT_LIMITS: Limits = {
-  maxSessions: 256,
-  maxFrame: DEFAULT_MAX_FRAME,
-  maxQueue: 1024,
-  idleTimeoutMs: 0,
-  authTimeoutMs: 10_000,
-  runTimeoutMs: 60_000,
-  maxOutput: 16 * 1024 * 1024,
-  shutdownGraceMs: 3_000,
-  authFailDelayMs: 1_000,
-};
+export { DEFAULT_LIMITS, type Limits } from './limits.js';
 
 export interface Policy {
   /** Allow `linux:`/`dos:`/`powershell:` commands. */
@@ -67,6 +38,8 @@ export interface ServeOptions {
   logger?: Logger;
   /** The commands served; defaults to every builtin. */
   commands?: readonly Command[];
+  /** Shutting out addresses after repeated failed proofs (default: 5 failures, 30 s doubling to 15 min); `{ after: 0 }` turns it off. */
+  authPenalties?: Partial<Omit<PenaltyOptions, 'now'>>;
 }
 
 export interface ResolvedServeOptions {
@@ -87,6 +60,6 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
     tls: options.tls,
     insecure: options.insecure ?? false,
     policy: { ...DEFAULT_POLICY, ...options.policy },
-    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    limits: validateLimits({ ...DEFAULT_LIMITS, ...options.limits }),
   };
 }

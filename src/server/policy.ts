@@ -2,19 +2,35 @@ import { ErrorCode, type ErrorInfo } from '../protocol/index.js';
 import type { Command } from './command.js';
 import type { Policy } from './options.js';
 
-/** A glob over a whole command line: `*` is any text, `?` one character; case-insensitive. */
-export function globToRegExp(glob: string): RegExp {
-  const body = glob.trim().replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[\\s\\S]*').replace(/\?/g, '[\\s\\S]');
+/**
+ * Characters with which a shell line does more than run one program: chain
+ * (`;` `&` `|` newline), redirect (`<` `>`), or substitute (`$` `` ` ``).
+ */
+export const SHELL_CONTROL = ';&|<>$`\n\r';
+
+const CONTROL_CLASS = SHELL_CONTROL.replace(/[\\\]^-]/g, '\\$&').replace('\n', '\\n').replace('\r', '\\r');
+
+/**
+ * A glob over a whole command line: `*` is any text, `?` one character;
+ * case-insensitive. With `shellSafe`, the wildcards match no shell control
+ * character, so `--allow 'linux:systemctl status *'` cannot be stretched
+ * into `linux:systemctl status x; rm -rf ~`; such characters match only where
+ * the pattern spells them out.
+ */
+export function globToRegExp(glob: string, shellSafe = false): RegExp {
+  const any = shellSafe ? `[^${CONTROL_CLASS}]` : '[\\s\\S]';
+  // Replacements as functions: `$` in a replacement string is special.
+  const body = glob.trim().replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, () => `${any}*`).replace(/\?/g, () => any);
   return new RegExp(`^${body}$`, 'i');
 }
 
 /** Decides whether a resolved command may run; returns the FORBIDDEN answer when it may not. */
 export class PolicyCheck {
-  private readonly allow: RegExp[];
+  private readonly allow: { plain: RegExp; shell: RegExp }[];
   private readonly deny: { glob: string; re: RegExp }[];
 
   constructor(private readonly policy: Policy) {
-    this.allow = policy.allow.map(globToRegExp);
+    this.allow = policy.allow.map((glob) => ({ plain: globToRegExp(glob), shell: globToRegExp(glob, true) }));
     this.deny = policy.deny.map((glob) => ({ glob, re: globToRegExp(glob) }));
   }
 
@@ -29,7 +45,10 @@ export class PolicyCheck {
     if (command.admin && !this.policy.admin) return forbidden(`${command.name} is turned off on this server (--no-admin)`);
     const denied = this.deny.find(({ re }) => re.test(text));
     if (denied) return forbidden(`the command matches the --deny pattern "${denied.glob}"`);
-    if (this.allow.length > 0 && !this.allow.some((re) => re.test(text))) return forbidden('the command matches no --allow pattern');
+    if (this.allow.length > 0 && !this.allow.some((a) => (command.shell ? a.shell : a.plain).test(text))) {
+      const hint = command.shell && this.allow.some((a) => a.plain.test(text)) ? ` (in an --allow pattern, * and ? never match the shell characters ${JSON.stringify(SHELL_CONTROL)})` : '';
+      return forbidden(`the command matches no --allow pattern${hint}`);
+    }
     return undefined;
   }
 }

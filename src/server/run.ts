@@ -1,6 +1,7 @@
 import { ErrorCode, TcpcmdError, type DoneFrame, type RunFrame, type StreamName } from '../protocol/index.js';
 import type { RunOutcome, ServerControl, SessionInfo } from './command.js';
 import { OutputBudget, chunks } from './run-output.js';
+import { loggedCommand } from './log.js';
 import type { SessionHost } from './session-host.js';
 
 export type RunAnswer = Omit<DoneFrame, 'type' | 'id'>;
@@ -30,7 +31,7 @@ export async function executeRun(frame: RunFrame, controller: AbortController, e
     session: env.session.id,
     peer: env.peer,
     id: frame.id,
-    command: frame.cmd,
+    command: loggedCommand(frame.cmd),
     exitCode: answer.exitCode,
     durationMs: answer.durationMs,
     ...(answer.error ? { error: answer.error.code } : {}),
@@ -44,7 +45,7 @@ async function runResolved(frame: RunFrame, controller: AbortController, env: Ru
   if ('error' in resolved) return { exitCode: null, durationMs: 0, error: resolved.error };
   const refused = host.policy.check(frame.cmd, resolved.command);
   if (refused) {
-    host.logger.log({ event: 'forbidden', session: env.session.id, peer: env.peer, command: frame.cmd, reason: refused.message });
+    host.logger.log({ event: 'forbidden', session: env.session.id, peer: env.peer, command: loggedCommand(frame.cmd), reason: refused.message });
     return { exitCode: null, durationMs: 0, error: refused };
   }
   const limit = host.options.limits.runTimeoutMs;

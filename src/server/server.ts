@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { hostname } from 'node:os';
-import tls from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import { ErrorCode, TcpcmdError, encodeFrame, formatAddress, type Address, type ErrorInfo } from '../protocol/index.js';
 import { builtinCommands } from './builtins/index.js';
@@ -9,10 +8,21 @@ import type { Command } from './command.js';
 import { silentLogger, type Logger } from './log.js';
 import { resolveServeOptions, type ResolvedServeOptions, type ServeOptions } from './options.js';
 import { PolicyCheck } from './policy.js';
+import { AuthPenalties } from './auth-penalty.js';
 import { isLoopback } from './peer.js';
 import { CommandRegistry } from './registry.js';
 import { Session } from './session.js';
 import type { SessionHost } from './session-host.js';
+import { startupNotices } from './startup-notices.js';
+import { loadServerTls, upgradeToTls, type ServerTls } from './tls-upgrade.js';
+
+/**
+ * Sockets allowed beyond --max-sessions: room to tell a refused client why
+ * (TOO_MANY_SESSIONS, PROTECTED_MODE) and for TLS handshakes in progress.
+ * Past it the kernel's connection is closed at once, so no flood of
+ * connections grows the server's memory.
+ */
+export const REFUSAL_HEADROOM = 64;
 
 /**
  * The tcpcmd server: a listener and its sessions. `reset()` closes every
@@ -25,8 +35,13 @@ export class TcpcmdServer extends EventEmitter implements SessionHost {
   readonly policy: PolicyCheck;
   readonly logger: Logger;
   readonly hostname = hostname();
+  readonly penalties: AuthPenalties;
   private listener: net.Server | undefined;
   private readonly sessions = new Set<Session>();
+  /** Sockets that are not (yet) sessions: TLS handshakes, refusals being written. Destroyed on close. */
+  private readonly pending = new Set<net.Socket>();
+  private readonly serverTls: ServerTls | undefined;
+  private announced = false;
   private bound: Address | undefined;
   private stopping: Promise<void> | undefined;
   private resetting: Promise<void> | undefined;
@@ -39,25 +54,42 @@ export class TcpcmdServer extends EventEmitter implements SessionHost {
     this.registry = new CommandRegistry(options.commands ?? builtinCommands);
     this.policy = new PolicyCheck(this.options.policy);
     this.offered = this.registry.commands.filter((c) => this.policy.offers(c));
+    this.serverTls = this.options.tls ? loadServerTls(this.options.tls) : undefined;
+    this.penalties = new AuthPenalties(options.authPenalties);
+  }
+
+  /** SHA-256 fingerprint of the TLS certificate (`AB:CD:…`), for clients to pin; undefined without TLS. */
+  get fingerprint(): string | undefined {
+    return this.serverTls?.fingerprint;
   }
 
   /** Starts listening; resolves with the address actually bound (port 0 becomes a real port). */
   async listen(): Promise<Address> {
     const port = this.bound?.port ?? this.options.port;
-    const listener = this.options.tls
-      ? tls.createServer({ cert: this.options.tls.cert, key: this.options.tls.key }, (s) => this.accept(s, true))
-      : net.createServer((s) => this.accept(s, false));
-    if (this.options.tls) listener.on('tlsClientError', () => {}); // a plain or broken client: its socket is already gone
+    const listener = net.createServer((raw) => this.onConnection(raw));
+    listener.maxConnections = this.options.limits.maxSessions + REFUSAL_HEADROOM;
+    listener.on('drop', (data?: { remoteAddress?: string; remotePort?: number }) => {
+      const peer = `${data?.remoteAddress ?? '?'}:${data?.remotePort ?? 0}`;
+      this.logger.log({ event: 'refused', peer, code: ErrorCode.TOO_MANY_SESSIONS, message: `dropped at once: ${listener.maxConnections} connections are open` });
+    });
     await new Promise<void>((resolve, reject) => {
       listener.once('error', (err) => reject(listenError(err, this.options.host, port)));
       listener.listen({ host: this.options.host, port }, () => resolve());
     });
     listener.removeAllListeners('error');
-    listener.on('error', (err) => this.emit('error', err));
+    // e.g. EMFILE when out of file descriptors: say so and go on serving the sessions there are.
+    listener.on('error', (err) => this.report(err));
     this.listener = listener;
     const info = listener.address() as net.AddressInfo;
     this.bound = { host: info.address, port: info.port };
-    this.logger.log({ event: 'listening', address: formatAddress(this.bound), tls: Boolean(this.options.tls), auth: this.options.token !== undefined });
+    this.logger.log({
+      event: 'listening', address: formatAddress(this.bound), tls: Boolean(this.serverTls), auth: this.options.token !== undefined,
+      ...(this.serverTls ? { fingerprint: this.serverTls.fingerprint } : {}),
+    });
+    if (!this.announced) {
+      this.announced = true;
+      for (const notice of startupNotices(this.options, this.bound)) this.logger.log(notice);
+    }
     return this.bound;
   }
 
@@ -82,7 +114,13 @@ export class TcpcmdServer extends EventEmitter implements SessionHost {
   }
 
   requestReset(): void {
-    void this.reset().catch((err: unknown) => this.emit('error', err));
+    void this.reset().catch((err: unknown) => this.report(err));
+  }
+
+  /** A server-level failure: logged, and emitted as 'error' only to whoever listens (never an uncaught throw). */
+  private report(err: unknown): void {
+    this.logger.log({ event: 'warning', message: `server error: ${err instanceof Error ? err.message : String(err)}` });
+    if (this.listenerCount('error') > 0) this.emit('error', err);
   }
 
   requestKill(): void {
@@ -96,11 +134,25 @@ export class TcpcmdServer extends EventEmitter implements SessionHost {
 
   // ---- lifecycle ------------------------------------------------------------
 
+  private onConnection(raw: net.Socket): void {
+    if (!this.serverTls) return this.accept(raw, false);
+    const peer = `${raw.remoteAddress ?? '?'}:${raw.remotePort ?? 0}`;
+    this.pending.add(raw);
+    raw.once('close', () => this.pending.delete(raw));
+    void upgradeToTls(raw, this.serverTls, this.options.limits.authTimeoutMs).then((upgrade) => {
+      this.pending.delete(raw); // a session now, or gone: no longer the listener's to destroy
+      if (upgrade.ok) this.accept(upgrade.socket, true);
+      else this.logger.log({ event: 'tls-error', peer, message: upgrade.reason });
+    });
+  }
+
   private accept(socket: net.Socket, isTls: boolean): void {
     const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
     const refusal = this.refusal(socket);
     if (refusal) {
       this.logger.log({ event: 'refused', peer, code: refusal.code, message: refusal.message });
+      this.pending.add(socket);
+      socket.once('close', () => this.pending.delete(socket));
       socket.on('error', () => {});
       socket.end(encodeFrame({ type: 'error', code: refusal.code, message: refusal.message, fatal: true }));
       setTimeout(() => socket.destroy(), 1_000).unref();
@@ -121,6 +173,10 @@ export class TcpcmdServer extends EventEmitter implements SessionHost {
           'To allow this one, restart it with a token (TCPCMD_TOKEN or --token-file) and connect with the same token; ' +
           'or, on a trusted network only, with --insecure',
       };
+    }
+    const shutOut = this.penalties.blockedFor(socket.remoteAddress);
+    if (shutOut > 0) {
+      return { code: ErrorCode.AUTH_FAILED, message: `too many failed authentications from ${socket.remoteAddress ?? 'this address'}: try again in ${Math.ceil(shutOut / 1000)} s, with the right token` };
     }
     if (this.sessions.size >= limits.maxSessions) {
       return { code: ErrorCode.TOO_MANY_SESSIONS, message: `the server already has ${limits.maxSessions} sessions open; try again later` };
@@ -169,6 +225,7 @@ export class TcpcmdServer extends EventEmitter implements SessionHost {
   private async closeListener(): Promise<void> {
     const listener = this.listener;
     this.listener = undefined;
+    for (const socket of this.pending) socket.destroy();
     if (!listener?.listening) return;
     await new Promise<void>((resolve) => listener.close(() => resolve()));
   }

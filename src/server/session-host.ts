@@ -1,3 +1,4 @@
+import type { AuthPenalties } from './auth-penalty.js';
 import type { Command } from './command.js';
 import type { Logger } from './log.js';
 import type { ResolvedServeOptions } from './options.js';
@@ -12,6 +13,8 @@ export interface SessionHost {
   readonly policy: PolicyCheck;
   readonly logger: Logger;
   readonly hostname: string;
+  /** Failed proofs per address (OpenSSH's PerSourcePenalties). */
+  readonly penalties: AuthPenalties;
   /** Commands this server offers under its policy (for help). */
   offeredCommands(): readonly Command[];
   /** Names for completion, sent in the ready frame. */

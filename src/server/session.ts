@@ -10,6 +10,7 @@ import {
   parseClientMessage,
   verifyProof,
   type ErrorInfo,
+  type LineEvent,
   type RunFrame,
   type RunId,
   type ServerMessage,
@@ -20,6 +21,17 @@ import type { SessionHost } from './session-host.js';
 
 type State = 'greeting' | 'auth' | 'ready' | 'closed';
 type AfterRun = 'disconnect' | 'reset' | 'kill';
+
+/**
+ * Answers the server has not yet handed to the network, past which it stops
+ * reading from this client: a client that sends but never reads (a flood of
+ * bad frames, each answered) cannot grow the server's memory. Run output does
+ * not reach it: a run waits for the socket to drain after each piece.
+ */
+export const UNSENT_HIGH_WATER = 1024 * 1024;
+
+/** Protocol errors logged per session; the rest are counted in one line, so a flood cannot flood the log. */
+export const LOGGED_PROTOCOL_ERRORS = 10;
 
 /**
  * One client connection: handshake (and auth), then its runs, strictly in the
@@ -34,6 +46,13 @@ export class Session {
   private readonly decoder: LineDecoder;
   private readonly nonce = makeNonce();
   private readonly queue: RunFrame[] = [];
+  /** Bytes of command text waiting in `queue` (bounded by --max-frame). */
+  private queuedBytes = 0;
+  private protocolErrors = 0;
+  private readingPaused = false;
+  /** Decoded lines not handled yet (reading paused for backpressure), and the next one's index. */
+  private backlog: LineEvent[] = [];
+  private backlogAt = 0;
   private readonly ids = new Set<RunId>();
   private active: { frame: RunFrame; controller: AbortController; finished: Promise<RunAnswer> } | undefined;
   /** Set while the server stops: new runs are answered with it at once. */
@@ -43,7 +62,7 @@ export class Session {
   private inlineSeq = 0;
   /** Why the session ended, for the log. */
   closeReason = 'the client closed the connection';
-  private authTimer: NodeJS.Timeout | undefined;
+  private handshakeTimer: NodeJS.Timeout | undefined;
   private drainWaiters: (() => void)[] = [];
   private readonly closedPromise: Promise<void>;
   private resolveClosed!: () => void;
@@ -62,15 +81,20 @@ export class Session {
     this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('drain', () => this.flushDrainWaiters());
+    socket.on('drain', () => this.onDrain());
     socket.on('error', () => {}); // 'close' follows; a vanished peer is not the server's error
     socket.on('close', () => this.onSocketClosed());
     const { authTimeoutMs, idleTimeoutMs } = host.options.limits;
-    if (host.options.token !== undefined && authTimeoutMs > 0) {
-      this.authTimer = setTimeout(() => this.fail(ErrorCode.AUTH_TIMEOUT, `no successful auth within ${authTimeoutMs} ms`), authTimeoutMs);
+    if (authTimeoutMs > 0) {
+      // Like OpenSSH's LoginGraceTime: a peer that connects and says nothing must not hold a session slot.
+      const what = host.options.token === undefined ? 'no hello (or first command line)' : 'no successful auth';
+      this.handshakeTimer = setTimeout(() => this.fail(ErrorCode.AUTH_TIMEOUT, `${what} within ${authTimeoutMs} ms (--auth-timeout); reconnect and try again`), authTimeoutMs);
     }
     if (idleTimeoutMs > 0) {
-      socket.setTimeout(idleTimeoutMs, () => {
+      // `on`, not setTimeout's callback (a one-time listener): a session that was busy when the
+      // timer first fired must still be closed once it falls idle (the next write re-arms the timer).
+      socket.setTimeout(idleTimeoutMs);
+      socket.on('timeout', () => {
         if (!this.active && this.queue.length === 0) this.close({ code: ErrorCode.IDLE_TIMEOUT, message: `idle for ${idleTimeoutMs} ms` });
       });
     }
@@ -89,21 +113,53 @@ export class Session {
 
   private onData(chunk: Buffer): void {
     if (this.state === 'greeting' && this.decoder.buffered === 0 && chunk[0] === 0x16) {
-      // A TLS ClientHello on a plain listener: close at once so the client fails fast.
-      this.host.logger.log({ event: 'protocol-error', session: this.info.id, peer: this.peer, code: ErrorCode.BAD_FRAME, message: 'a TLS client on a plain-text listener' });
+      // A TLS ClientHello on a plain listener: answer in plain text (a TLS client reads it as "not TLS") and close, so it fails fast.
+      this.host.logger.log({ event: 'protocol-error', session: this.info.id, peer: this.peer, code: ErrorCode.TLS_ERROR, message: 'a TLS client on a plain-text listener (told to drop --tls)' });
       this.state = 'closed';
-      this.socket.destroy();
+      this.closeReason = 'a TLS client on a plain-text listener';
+      this.sendRaw({ type: 'error', code: ErrorCode.TLS_ERROR, message: 'this server does not speak TLS: connect without --tls', fatal: true });
+      this.endSocket();
       return;
     }
-    for (const event of this.decoder.push(chunk)) {
-      if (this.state === 'closed') return;
+    const events = this.decoder.push(chunk);
+    // A chunk that was already on its way when reading paused joins the lines still waiting.
+    this.backlog = this.backlogAt < this.backlog.length ? this.backlog.slice(this.backlogAt).concat(events) : events;
+    this.backlogAt = 0;
+    if (!this.readingPaused) this.processBacklog();
+  }
+
+  /**
+   * Handles the lines of the last chunk, but stops (and stops reading the
+   * socket) while our unsent answers pass UNSENT_HIGH_WATER: a client that
+   * floods small frames and never reads gets no more answers queued for it.
+   */
+  private processBacklog(): void {
+    while (this.backlogAt < this.backlog.length) {
+      if (this.state === 'closed') break;
+      if (this.socket.writableLength > UNSENT_HIGH_WATER) {
+        this.readingPaused = true;
+        this.socket.pause();
+        return;
+      }
+      const event = this.backlog[this.backlogAt++] as LineEvent;
       if (event.kind === 'too-large') {
         this.fail(ErrorCode.FRAME_TOO_LARGE, `a frame passed the limit of ${this.host.options.limits.maxFrame} bytes`);
-        return;
+        break;
       }
       if (event.kind === 'bad-utf8') this.badFrame('frame is not valid UTF-8');
       else this.onLine(event.line);
     }
+    this.backlog = [];
+    this.backlogAt = 0;
+  }
+
+  private onDrain(): void {
+    if (this.readingPaused && this.state !== 'closed') {
+      this.readingPaused = false;
+      this.processBacklog();
+      if (!this.readingPaused) this.socket.resume();
+    }
+    this.flushDrainWaiters();
   }
 
   private onLine(line: string): void {
@@ -163,13 +219,18 @@ export class Session {
   }
 
   private becomeReady(): void {
+    if (this.state === 'auth') {
+      this.host.logger.log({ event: 'authenticated', session: this.info.id, peer: this.peer });
+      this.host.penalties.succeeded(this.info.remoteAddress);
+    }
     this.state = 'ready';
-    clearTimeout(this.authTimer);
+    clearTimeout(this.handshakeTimer);
     if (this.mode === 'json') this.send({ type: 'ready', session: this.info.id, commands: this.host.commandNames() });
   }
 
   private authFailed(): void {
     this.host.logger.log({ event: 'auth-failed', session: this.info.id, peer: this.peer });
+    this.host.penalties.failed(this.info.remoteAddress);
     this.state = 'closed'; // accept nothing more while the answer is delayed
     setTimeout(() => {
       this.sendRaw({ type: 'error', code: ErrorCode.AUTH_FAILED, message: 'authentication failed: the token is wrong', fatal: true });
@@ -188,12 +249,17 @@ export class Session {
       this.answer(frame, { exitCode: null, durationMs: 0, error: this.refusing });
       return;
     }
-    const { maxQueue } = this.host.options.limits;
-    if (this.queue.length >= maxQueue) {
-      this.answer(frame, { exitCode: null, durationMs: 0, error: { code: ErrorCode.QUEUE_FULL, message: `more than ${maxQueue} runs are waiting in this session; wait for answers before sending more` } });
+    const { maxQueue, maxFrame } = this.host.options.limits;
+    const bytes = frame.cmd.length;
+    if (this.queue.length >= maxQueue || (this.queue.length > 0 && this.queuedBytes + bytes > maxFrame)) {
+      const message = this.queue.length >= maxQueue
+        ? `more than ${maxQueue} runs are waiting in this session; wait for answers before sending more`
+        : `the runs waiting in this session already hold ${this.queuedBytes} characters of commands (the limit is ${maxFrame}, --max-frame); wait for answers before sending more`;
+      this.answer(frame, { exitCode: null, durationMs: 0, error: { code: ErrorCode.QUEUE_FULL, message } });
       return;
     }
     this.ids.add(frame.id);
+    this.queuedBytes += bytes;
     this.queue.push(frame);
     void this.pump();
   }
@@ -204,6 +270,7 @@ export class Session {
     try {
       let frame: RunFrame | undefined;
       while (this.state === 'ready' && (frame = this.queue.shift()) !== undefined) {
+        this.queuedBytes -= frame.cmd.length;
         const controller = new AbortController();
         const finished = executeRun(frame, controller, {
           host: this.host,
@@ -243,6 +310,7 @@ export class Session {
     const index = this.queue.findIndex((f) => f.id === id);
     if (index === -1) return; // already answered: the cancel crossed the done frame
     const [frame] = this.queue.splice(index, 1);
+    if (frame) this.queuedBytes -= frame.cmd.length;
     if (frame) this.answer(frame, { exitCode: null, durationMs: 0, error: { code: ErrorCode.CANCELLED, message: 'cancelled by the client before it started' } });
   }
 
@@ -289,17 +357,27 @@ export class Session {
 
   /** A frame that could not be understood: answered, and the session goes on (framing is intact). */
   private badFrame(message: string): void {
-    this.host.logger.log({ event: 'protocol-error', session: this.info.id, peer: this.peer, code: ErrorCode.BAD_FRAME, message });
+    this.logProtocolError(ErrorCode.BAD_FRAME, message);
     if (this.state !== 'ready') return this.fail(ErrorCode.BAD_FRAME, message);
     if (this.mode === 'inline') this.sendText(`[error BAD_FRAME] ${message}\n`);
     else this.send({ type: 'error', code: ErrorCode.BAD_FRAME, message, fatal: false });
+  }
+
+  private logProtocolError(code: string, message: string): void {
+    this.protocolErrors++;
+    if (this.protocolErrors > LOGGED_PROTOCOL_ERRORS + 1) return;
+    const over = this.protocolErrors > LOGGED_PROTOCOL_ERRORS;
+    this.host.logger.log({
+      event: 'protocol-error', session: this.info.id, peer: this.peer, code,
+      message: over ? `${message} (more protocol errors in this session are not logged; the count is in the disconnect line)` : message,
+    });
   }
 
   /** An error that ends the session: say why, then close. */
   fail(code: ErrorInfo['code'], message: string): void {
     if (this.state === 'closed') return;
     this.closeReason = code;
-    if (code !== ErrorCode.AUTH_TIMEOUT) this.host.logger.log({ event: 'protocol-error', session: this.info.id, peer: this.peer, code, message });
+    this.logProtocolError(code, message);
     if (this.mode === 'inline') this.sendText(`[error ${code}] ${message}\n`);
     else this.send({ type: 'error', code, message, fatal: true });
     this.abortAll({ code, message });
@@ -324,6 +402,7 @@ export class Session {
 
   /** Answers every waiting run with `reason` and stops the running one (its done frame follows). */
   private abortAll(reason: ErrorInfo): void {
+    this.queuedBytes = 0;
     for (const frame of this.queue.splice(0)) this.answer(frame, { exitCode: null, durationMs: 0, error: reason });
     this.active?.controller.abort(new TcpcmdError(reason.code, reason.message));
   }
@@ -331,6 +410,7 @@ export class Session {
   /** Stops queued runs and lets the running one go on for `graceMs` before it is stopped. */
   async drain(reason: ErrorInfo, graceMs: number): Promise<void> {
     this.refusing = reason;
+    this.queuedBytes = 0;
     for (const frame of this.queue.splice(0)) this.answer(frame, { exitCode: null, durationMs: 0, error: reason });
     const active = this.active;
     if (active) {
@@ -350,7 +430,8 @@ export class Session {
   }
 
   private onSocketClosed(): void {
-    clearTimeout(this.authTimer);
+    clearTimeout(this.handshakeTimer);
+    if (this.protocolErrors > LOGGED_PROTOCOL_ERRORS) this.closeReason += ` (after ${this.protocolErrors} protocol errors)`;
     if (this.state !== 'closed') {
       this.abortAll({ code: ErrorCode.CONNECTION_CLOSED, message: 'the client went away' });
       this.state = 'closed';

@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { DEFAULT_HOST, DEFAULT_PORT, ErrorCode, TcpcmdError, parsePort } from '../../protocol/index.js';
-import { readPem, readTokenFile } from '../client-options.js';
+import type { TcpcmdServer } from '../../server/index.js';
+import { looselyReadable, readPem, readTokenFile } from '../client-options.js';
 
 interface ServeArgs {
   host: string;
@@ -60,44 +61,54 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       .example('$0 serve --port 0', 'Pick a free port (the log line says which)')
       .example('TCPCMD_TOKEN=s3cret $0 serve --host 0.0.0.0', 'Serve the network, with token auth') as unknown as Argv<ServeArgs>,
   handler: async (args) => {
-    const { serve, streamLogger } = await import('../../server/index.js');
+    const { serve, streamLogger, validateLimits, DEFAULT_LIMITS, killAllProcesses } = await import('../../server/index.js');
     const token = args['token-file'] ? readTokenFile(args['token-file']) : process.env.TCPCMD_TOKEN || undefined;
+    // The commands the server runs inherit its environment: they must not see the token.
+    delete process.env.TCPCMD_TOKEN;
     if (Boolean(args['tls-cert']) !== Boolean(args['tls-key'])) throw new TcpcmdError(ErrorCode.USAGE, '--tls-cert and --tls-key go together');
     const limits: Record<string, number> = {};
     for (const [flag, key] of Object.entries(limitFlags)) {
       const value = args[flag as keyof typeof limitFlags];
-      if (value === undefined) continue;
-      if (!Number.isFinite(value) || value < 0) throw new TcpcmdError(ErrorCode.USAGE, `--${flag} must be a number >= 0, got ${value}`);
-      limits[key] = value;
+      if (value !== undefined) limits[key] = value;
     }
+    const flagOf = Object.fromEntries(Object.entries(limitFlags).map(([flag, key]) => [key, `--${flag}`])) as Record<string, string>;
+    validateLimits({ ...DEFAULT_LIMITS, ...limits }, (key) => flagOf[key] ?? key);
     const logger = streamLogger(process.stderr, args['log-format']);
-    if (args.insecure) {
-      logger.log({ event: 'warning', message: '--insecure: protected mode is OFF — anyone who can reach this port can run commands on this machine' + (token ? '' : ' without a token') });
+    for (const [flag, path] of [['--token-file', args['token-file']], ['--tls-key', args['tls-key']]] as const) {
+      const mode = path ? looselyReadable(path) : undefined;
+      if (path && mode) logger.log({ event: 'warning', message: `${flag} ${path} can be read by other users (mode ${mode}): restrict it with chmod 600 ${path}` });
     }
-    // Signals are handled from the start: a SIGTERM that arrives while the listener opens still stops cleanly.
-    const running: { server?: Awaited<ReturnType<typeof serve>>; stopRequested?: NodeJS.Signals } = {};
+    // Runs live in process groups of their own: if this process must exit at once, take them along.
+    process.once('exit', killAllProcesses);
+    // Signals are handled from before the "listening" line: a supervisor may stop us as soon as it sees it.
+    let server: TcpcmdServer | undefined;
+    let early: NodeJS.Signals | undefined;
     let signals = 0;
     const stop = (signal: NodeJS.Signals): void => {
       if (++signals > 1) process.exit(130); // a second Ctrl+C means now
-      running.stopRequested = signal;
-      void running.server?.close(signal);
+      if (server) void server.close(signal);
+      else early = signal;
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
-    const server = await serve({
-      host: args.host,
-      port: parsePort(args.port, '--port', true),
-      ...(token ? { token } : {}),
-      ...(args['tls-cert'] && args['tls-key'] ? { tls: { cert: readPem(args['tls-cert'], '--tls-cert'), key: readPem(args['tls-key'], '--tls-key') } } : {}),
-      insecure: args.insecure,
-      policy: { shell: args.shell, admin: args.admin, allow: args.allow, deny: args.deny },
-      limits,
-      logger,
-    });
-    running.server = server;
-    if (running.stopRequested) void server.close(running.stopRequested);
-    await new Promise<void>((resolve) => server.once('close', resolve));
-    process.removeListener('SIGINT', stop);
-    process.removeListener('SIGTERM', stop);
+    try {
+      server = await serve({
+        host: args.host,
+        port: parsePort(args.port, '--port', true),
+        ...(token ? { token } : {}),
+        ...(args['tls-cert'] && args['tls-key'] ? { tls: { cert: readPem(args['tls-cert'], '--tls-cert'), key: readPem(args['tls-key'], '--tls-key') } } : {}),
+        insecure: args.insecure,
+        policy: { shell: args.shell, admin: args.admin, allow: args.allow, deny: args.deny },
+        limits,
+        logger,
+      });
+      const running = server;
+      const closed = new Promise<void>((resolve) => running.once('close', resolve));
+      if (early) void running.close(early);
+      await closed;
+    } finally {
+      process.removeListener('SIGINT', stop);
+      process.removeListener('SIGTERM', stop);
+    }
   },
 };

@@ -4,6 +4,7 @@ import { ErrorCode, isTcpcmdError } from '../../protocol/index.js';
 import type { RunOutcome } from '../command.js';
 import { drainAfterExit } from './drain-after-exit.js';
 import { killTree } from './kill-tree.js';
+import { trackProcess } from './live-processes.js';
 import { failure } from './outcome.js';
 import { pumpOutput, type OutputPump, type Write } from './output-pump.js';
 import { spawnFailed } from './spawn-error.js';
@@ -68,7 +69,9 @@ export async function runProcess(options: RunProcessOptions): Promise<RunOutcome
     if (spawnError?.code === 'ENOENT' && cwd === undefined && options.ifNotFound) return options.ifNotFound();
     return spawnFailed(file, spawnError ?? new Error('no process id'), cwd);
   }
-  return supervise(child.pid, exited, [pumpOutput(child.stdout, 'stdout', options.write), pumpOutput(child.stderr, 'stderr', options.write)], signal);
+  const outcome = supervise(child.pid, exited, [pumpOutput(child.stdout, 'stdout', options.write), pumpOutput(child.stderr, 'stderr', options.write)], signal);
+  trackProcess(child.pid, outcome); // until its whole group is drained or killed
+  return outcome;
 }
 
 function supervise(pid: number, exited: Promise<Exit>, pumps: readonly OutputPump[], signal: AbortSignal): Promise<RunOutcome> {

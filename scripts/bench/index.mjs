@@ -1,0 +1,129 @@
+// `npm run bench`: tcpcmd against baselines measured in the same run, on loopback.
+// Prints a table of figures and ratios and writes them to .bench/results.json.
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync, createWriteStream } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { BIN, HERE, ROOT, median, nodeJson, procKb, startServer, timed } from './lib.mjs';
+
+const quick = process.argv.includes('--quick');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const OUT = join(ROOT, '.bench');
+mkdirSync(OUT, { recursive: true });
+const rows = [];
+const record = (scenario, figure, value, unit, baseline, goal) => {
+  const ratio = baseline === undefined ? undefined : value / baseline;
+  rows.push({ scenario, figure, value, unit, baseline, ratio, goal });
+  const r = ratio === undefined ? '' : `  ratio ${ratio.toFixed(2)}`;
+  console.log(`  ${figure}: ${fmt(value)} ${unit}${baseline === undefined ? '' : ` (baseline ${fmt(baseline)})`}${r}${goal ? `  goal ${goal}` : ''}`);
+};
+const fmt = (v) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2));
+const want = (name) => !only || only.includes(name);
+
+async function writeCsv(path, n, makeRow) {
+  const out = createWriteStream(path);
+  out.write('name,command\n');
+  for (let i = 1; i <= n; i++) if (!out.write(makeRow(i))) await once(out, 'drain');
+  out.end();
+  await once(out, 'finish');
+}
+
+// 1. Round trips through the client library vs a raw line echo.
+if (want('roundtrip')) {
+  console.log('1. round trips of `echo x` (library) vs a raw TCP line echo');
+  const seqN = quick ? 500 : 3000;
+  const pipeN = quick ? 20000 : 100000;
+  const echo = spawn(process.execPath, [join(HERE, 'echo-server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const echoPort = Number((await once(echo.stdout.setEncoding('utf8'), 'data'))[0].trim());
+  const server = await startServer();
+  const baseSeq = await nodeJson(join(HERE, 'echo-client.mjs'), [echoPort, 'seq', seqN]);
+  const ourSeq = await nodeJson(join(HERE, 'tcpcmd-client.mjs'), [server.port, 'seq', seqN]);
+  record('roundtrip', 'sequential round trips/s', ourSeq.perSec, 'ops/s', baseSeq.perSec);
+  const basePipe = await nodeJson(join(HERE, 'echo-client.mjs'), [echoPort, 'pipe', pipeN]);
+  const ourPipe = await nodeJson(join(HERE, 'tcpcmd-client.mjs'), [server.port, 'pipe', pipeN]);
+  record('roundtrip', 'pipelined runs/s (256 in flight)', ourPipe.perSec, 'ops/s', basePipe.perSec, 'ratio >= 0.60');
+  echo.kill();
+  await server.stop();
+}
+
+// 2. `tcpcmd run` of builtins, CSV in to CSV out.
+if (want('batch')) {
+  const n = quick ? 5000 : 20000;
+  console.log(`2. tcpcmd run of ${n.toLocaleString('en-US')} builtin rows, CSV in -> CSV out`);
+  const csv = join(OUT, 'builtins.csv');
+  await writeCsv(csv, n, (i) => `row ${i},echo hello ${i}\n`);
+  const server = await startServer();
+  const r = await timed(process.execPath, [BIN, 'run', csv, '--target', `127.0.0.1:${server.port}`, '--out', join(OUT, 'builtins-results.csv')]);
+  if (r.code !== 0) throw new Error(`tcpcmd run exited ${r.code}`);
+  record('batch', 'rows/s end to end (process start included)', (n / r.ms) * 1000, 'rows/s', undefined, '>= 25,000');
+  await server.stop();
+}
+
+// 3. Shell rows vs spawning the same shell command locally, at the same concurrency.
+if (want('shell')) {
+  const n = 300;
+  console.log(`3. ${n} \`linux:true\` rows at --concurrency 4 vs local \`sh -c true\`, 4 at a time`);
+  const local = await nodeJson(join(HERE, 'local-spawn.mjs'), [n, 4]);
+  const csv = join(OUT, 'shell.csv');
+  await writeCsv(csv, n, (i) => `true ${i},linux:true\n`);
+  const server = await startServer();
+  const r = await timed(process.execPath, [BIN, 'run', csv, '--target', `127.0.0.1:${server.port}`, '--concurrency', '4', '--unordered', '--out', join(OUT, 'shell-results.csv')]);
+  if (r.code !== 0) throw new Error(`tcpcmd run exited ${r.code}`);
+  record('shell', 'shell rows/s', (n / r.ms) * 1000, 'rows/s', local.perSec, 'ratio >= 0.80');
+  await server.stop();
+}
+
+// 4. One-shot exec vs bare node start-up.
+if (want('exec')) {
+  const n = quick ? 7 : 21;
+  console.log(`4. \`tcpcmd exec host:port hostname\` vs \`node -e ''\` (median of ${n})`);
+  const server = await startServer();
+  const bare = [];
+  const ours = [];
+  for (let i = 0; i < n; i++) {
+    bare.push((await timed(process.execPath, ['-e', ''])).ms);
+    const r = await timed(process.execPath, [BIN, 'exec', `127.0.0.1:${server.port}`, 'hostname']);
+    if (r.code !== 0) throw new Error(`exec exited ${r.code}`);
+    ours.push(r.ms);
+  }
+  record('exec', 'exec wall time', median(ours), 'ms', median(bare), 'ratio <= 1.5');
+  await server.stop();
+}
+
+// 5. Memory.
+if (want('memory')) {
+  console.log('5. memory');
+  const n = quick ? 100000 : 1000000;
+  const csv = join(OUT, 'million.csv');
+  await writeCsv(csv, n, (i) => `r${i},echo ${i}\n`);
+  let server = await startServer();
+  const r = await timed(process.execPath, [BIN, 'run', csv, '--target', `127.0.0.1:${server.port}`, '--out', join(OUT, 'million-results.csv')]);
+  if (r.code !== 0) throw new Error(`tcpcmd run exited ${r.code}`);
+  record('memory', `peak RSS of run over ${n.toLocaleString('en-US')} rows`, r.peakMb, 'MB', undefined, '< 200');
+  record('memory', `throughput of that run`, (n / r.ms) * 1000, 'rows/s');
+  await server.stop();
+
+  const sessions = quick ? 500 : 2000;
+  server = await startServer(['--max-sessions', String(sessions + 100)]);
+  const before = procKb(server.pid) / 1024;
+  const holder = spawn(process.execPath, [join(HERE, 'idle-sessions.mjs'), server.port, sessions], { stdio: ['pipe', 'pipe', 'inherit'] });
+  await once(holder.stdout, 'data');
+  await new Promise((res) => setTimeout(res, 500));
+  record('memory', `server RSS with ${sessions} idle sessions`, procKb(server.pid) / 1024, 'MB', before, '< 200');
+  holder.stdin.end();
+  await once(holder, 'close');
+  await server.stop();
+
+  server = await startServer(['--max-output', '0', '--run-timeout', '600000']);
+  const big = await timed(process.execPath, [BIN, 'exec', `127.0.0.1:${server.port}`, "linux:head -c 100000000 /dev/zero | tr '\\0' a"]);
+  if (big.code !== 0) throw new Error(`exec exited ${big.code}`);
+  record('memory', '100 MB output through exec: client peak RSS', big.peakMb, 'MB', undefined, 'flat');
+  record('memory', '100 MB output: server peak RSS', procKb(server.pid, 'VmHWM') / 1024, 'MB', undefined, 'flat');
+  record('memory', '100 MB output: throughput', 100 / (big.ms / 1000), 'MB/s');
+  await server.stop();
+}
+
+const result = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, quick, rows };
+writeFileSync(join(OUT, 'results.json'), JSON.stringify(result, null, 2));
+console.log(`\nwritten to .bench/results.json`);

@@ -1,0 +1,79 @@
+// Shared helpers for the benchmarks: start processes, read their memory, time things.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/tcpcmd.js', import.meta.url));
+export const HERE = fileURLToPath(new URL('./', import.meta.url));
+
+/** Kilobytes of a /proc status field (VmRSS now, VmHWM peak) of a live process; 0 once it is gone. */
+export function procKb(pid, field = 'VmRSS') {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Polls a process's peak RSS (VmHWM) until it exits; resolves with the highest value seen, in MB. */
+export function watchPeakRss(child) {
+  let peak = 0;
+  const timer = setInterval(() => (peak = Math.max(peak, procKb(child.pid, 'VmHWM'))), 50);
+  return new Promise((resolve) => child.on('close', () => {
+    clearInterval(timer);
+    resolve(peak / 1024);
+  }));
+}
+
+/** Starts `tcpcmd serve --port 0 ...args`; resolves with its port and a stop function. */
+export async function startServer(args = []) {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-format', 'json', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  const port = await new Promise((resolve, reject) => {
+    child.stderr.setEncoding('utf8').on('data', (d) => {
+      log += d;
+      const m = /"address":"[^"]*:(\d+)"/.exec(log);
+      if (m) resolve(Number(m[1]));
+    });
+    child.on('close', (code) => reject(new Error(`server exited ${code}: ${log}`)));
+  });
+  // Drop the per-run log lines: we measure the server, not the pipe to a reader.
+  child.stderr.removeAllListeners('data');
+  child.stderr.resume();
+  return {
+    port,
+    pid: child.pid,
+    stop: () => new Promise((resolve) => {
+      child.once('close', resolve);
+      child.kill('SIGKILL');
+    }),
+  };
+}
+
+/** Runs a node script to the end; resolves with stdout parsed as JSON (the script's figures). */
+export function nodeJson(script, args = [], options = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'], ...options });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`${script} exited ${code}`))));
+  });
+}
+
+/** Runs a command to the end; resolves with { code, ms, peakMb }. */
+export function timed(file, args, options = {}) {
+  const start = process.hrtime.bigint();
+  const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'ignore'], ...options });
+  const peak = watchPeakRss(child);
+  return new Promise((resolve) => child.on('close', async (code) => {
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    resolve({ code, ms, peakMb: await peak });
+  }));
+}
+
+export function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}

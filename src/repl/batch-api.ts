@@ -1,0 +1,12 @@
+/**
+ * The REPL's one seam into the batch runner. The transcript format, its CSV
+ * writer, the verdict of a run and servers.csv all belong to `src/batch/`; the
+ * REPL reuses them so that `.save`/`--record` write exactly what `tcpcmd run`
+ * writes.
+ */
+export { runBatch, formatSummary, type BatchConnect, type BatchConnection, type BatchSummary, type OutputRow } from '../batch/index.js';
+export { csvFormat } from '../batch/writers/csv.js';
+export { RowSink, fileSink } from '../batch/writers/row-sink.js';
+export { judge, judgeRejection } from '../batch/expect.js';
+export { loadTargets, type BatchTarget } from '../batch/targets.js';
+export { formatDuration } from '../batch/summary.js';

@@ -1,0 +1,49 @@
+/**
+ * How the REPL looks: colours (on a terminal, unless NO_COLOR) and the short
+ * line after a run that did not go well, in the style of the server's plain
+ * text mode (`[exit 3]`, `[error CODE] message`) plus the duration.
+ */
+import type { RunResult } from '../client/index.js';
+import { formatDuration } from './batch-api.js';
+
+/** Colour on a terminal, unless NO_COLOR is set (https://no-color.org) or TERM is dumb. */
+export function colorWanted(terminal: boolean, env: NodeJS.ProcessEnv): boolean {
+  return terminal && (env.NO_COLOR === undefined || env.NO_COLOR === '') && env.TERM !== 'dumb';
+}
+
+export interface Painter {
+  red(text: string): string;
+  yellow(text: string): string;
+  green(text: string): string;
+  dim(text: string): string;
+  bold(text: string): string;
+}
+
+const sgr = (open: number, close: number) => (text: string): string => `\x1b[${open}m${text}\x1b[${close}m`;
+
+const colors: Painter = { red: sgr(31, 39), yellow: sgr(33, 39), green: sgr(32, 39), dim: sgr(2, 22), bold: sgr(1, 22) };
+const plain: Painter = { red: (t) => t, yellow: (t) => t, green: (t) => t, dim: (t) => t, bold: (t) => t };
+
+export function painter(color: boolean): Painter {
+  return color ? colors : plain;
+}
+
+/**
+ * The line after a run, or undefined for a plain success (as quiet as
+ * redis-cli). `showSlow`: also time a success that took a second or more.
+ */
+export function statusLine(result: RunResult, paint: Painter, showSlow = false): string | undefined {
+  const took = formatDuration(result.durationMs);
+  const notes = result.truncated ? ' (output truncated at the server\'s cap)' : '';
+  if (result.cancelled) return paint.yellow(`[cancelled, ${took}]`);
+  if (result.error) return paint.red(`[error ${result.error.code}, ${took}] ${result.error.message}${notes}`);
+  if (result.exitCode === null) return paint.red(`[${result.signal ? `killed by ${result.signal}` : 'no exit code'}, ${took}]${notes}`);
+  if (result.exitCode !== 0) return paint.red(`[exit ${result.exitCode}, ${took}]${notes}`);
+  if (notes) return paint.yellow(`[${took}]${notes}`);
+  return showSlow && result.durationMs >= 1_000 ? paint.dim(`[${took}]`) : undefined;
+}
+
+/** A failure of our own (not connected, bad meta command, ...): one line, what happened and what to do. */
+export function problemLine(message: string, paint: Painter): string {
+  return paint.red(`[error] ${message}`);
+}

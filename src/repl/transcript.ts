@@ -1,0 +1,132 @@
+/**
+ * The session as a transcript: the rows, columns and CSV of `tcpcmd run`'s
+ * results (written by the batch runner's own writer), so `tcpcmd run
+ * session.csv` replays a session. Rows go to a private spool file (memory
+ * stays flat however long the day) for `.save`, and with `--record` to that
+ * file as well, each row written through before the next command runs, so a
+ * crash loses nothing.
+ */
+import { copyFileSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunResult } from '../client/index.js';
+import { ErrorCode, TcpcmdError } from '../protocol/index.js';
+import { RowSink, csvFormat, fileSink, judge, judgeRejection, type OutputRow } from './batch-api.js';
+
+/** A row before the transcript numbers it. */
+export type TranscriptRow = Omit<OutputRow, 'seq'>;
+
+/** What was asked: the part of a row known before the answer. */
+export interface Asked {
+  target: string;
+  command: string;
+  /** ms, or null for the server's default. */
+  timeout: number | null;
+  /** Date.now() when it was sent. */
+  sentAt: number;
+}
+
+function asked(a: Asked): Pick<OutputRow, 'name' | 'target' | 'command' | 'timeout' | 'expect' | 'expect_exit'> {
+  return { name: '', target: a.target, command: a.command, timeout: a.timeout, expect: '', expect_exit: 0 };
+}
+
+/** A typed command passes when it exits 0, as a CSV row with no expectations would. */
+export function rowFromResult(a: Asked, result: RunResult): TranscriptRow {
+  return {
+    ...asked(a),
+    ...judge(result, { expect: '', expectExit: 0 }),
+    exit_code: result.exitCode,
+    duration_ms: result.durationMs,
+    started_at: new Date(Math.max(a.sentAt, Date.now() - result.durationMs)).toISOString(),
+    stdout: result.stdout,
+    stderr: result.stderr,
+  };
+}
+
+/** A command that got no answer (not connected, connection lost). */
+export function rowFromFailure(a: Asked, err: unknown): TranscriptRow {
+  return {
+    ...asked(a),
+    ...judgeRejection(err),
+    exit_code: null,
+    duration_ms: Date.now() - a.sentAt,
+    started_at: new Date(a.sentAt).toISOString(),
+    stdout: '',
+    stderr: '',
+  };
+}
+
+function openCsv(path: string, mode?: number): RowSink {
+  let fd: number;
+  try {
+    fd = openSync(path, 'w', mode);
+  } catch (err) {
+    throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot write ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  return new RowSink(csvFormat(), fileSink(fd, path));
+}
+
+export class Transcript {
+  private seq = 0;
+  private readonly reported = new Set<RowSink>();
+
+  private constructor(
+    private readonly spoolDir: string,
+    private readonly spool: RowSink,
+    private readonly record: RowSink | undefined,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  /**
+   * Creates the spool and, with `record`, that file (truncated: it is this
+   * session's transcript). A write error later is told once through `warn`;
+   * the session goes on.
+   */
+  static open(record: string | undefined, warn: (message: string) => void): Transcript {
+    const recordSink = record === undefined ? undefined : openCsv(record);
+    const dir = mkdtempSync(join(tmpdir(), 'tcpcmd-repl-')); // 0700: outputs may be private
+    return new Transcript(dir, openCsv(join(dir, 'transcript.csv'), 0o600), recordSink, warn);
+  }
+
+  get rows(): number {
+    return this.seq;
+  }
+
+  private get spoolPath(): string {
+    return join(this.spoolDir, 'transcript.csv');
+  }
+
+  /** Numbers the row and writes it through (synchronously: it is on disk before the next command). */
+  add(row: TranscriptRow): OutputRow {
+    const numbered: OutputRow = { seq: ++this.seq, ...row };
+    for (const sink of [this.spool, this.record]) {
+      if (!sink) continue;
+      sink.push(numbered);
+      sink.flush();
+      if (sink.error && !this.reported.has(sink)) {
+        this.reported.add(sink);
+        this.warn(`${sink === this.record ? 'recording stopped' : '.save will miss rows'}: ${sink.error.message}`);
+      }
+    }
+    return numbered;
+  }
+
+  /** `.save`: the session so far, as a transcript CSV. */
+  save(path: string): number {
+    try {
+      copyFileSync(this.spoolPath, path);
+    } catch (err) {
+      throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot write ${path}: ${(err as Error).message}`, { cause: err });
+    }
+    return this.seq;
+  }
+
+  async close(): Promise<void> {
+    try {
+      // Errors were told as they happened.
+      await Promise.all([this.spool.close().catch(() => undefined), this.record?.close().catch(() => undefined)]);
+    } finally {
+      rmSync(this.spoolDir, { recursive: true, force: true });
+    }
+  }
+}

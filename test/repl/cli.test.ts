@@ -1,0 +1,68 @@
+// `tcpcmd connect` as scripts use it: the built binary, stdin not a terminal, exit codes.
+import { writeFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { runCli, startCliServer } from '../helpers/cli.js';
+import { tempDir } from './helpers.js';
+
+describe('tcpcmd connect from a script', () => {
+  it('runs the lines of stdin and exits 0 when all passed, 1 when one failed', async () => {
+    const server = await startCliServer();
+    const ok = await runCli(['connect', server.target], { input: 'echo one\nlinux:echo two\n' });
+    expect(ok).toMatchObject({ code: 0, stdout: 'one\ntwo\n', stderr: '' });
+    const failed = await runCli(['connect', server.target], { input: 'linux:echo out; echo err >&2; exit 4\necho after\n' });
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toBe('out\nafter\n');
+    expect(failed.stderr).toMatch(/^err\n\[exit 4, \d+ms\]\n$/);
+  });
+
+  it('takes host alone (port 10000) and host:port, and exits 3 with one line when it cannot connect', async () => {
+    const refused = await runCli(['connect', '127.0.0.1:1'], { input: 'hostname\n' });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toBe('tcpcmd connect: cannot connect to 127.0.0.1:1: connection refused — is `tcpcmd serve` running there, on that port? (CONNECT_FAILED)\n');
+    const bare = await runCli(['connect', '127.0.0.1', '--connect-timeout', '2000'], { input: 'hostname\n' });
+    // Nothing is expected on 10000 here; either way the port was 10000.
+    if (bare.code !== 0) expect(bare.stderr).toContain('127.0.0.1:10000');
+  });
+
+  it('without a token for a server that wants one: AUTH_REQUIRED and exit 3; with --token-file it works', async () => {
+    const server = await startCliServer([], { TCPCMD_TOKEN: 's3cret' });
+    const r = await runCli(['connect', server.target], { input: 'hostname\n', env: { TCPCMD_TOKEN: '' } });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^tcpcmd connect: .*requires a token.*\(AUTH_REQUIRED\)\n$/);
+    const { path } = await tempDir();
+    await writeFile(path('token'), 's3cret\n');
+    const ok = await runCli(['connect', server.target, '--token-file', path('token')], { input: 'echo in\n', env: { TCPCMD_TOKEN: '' } });
+    expect(ok).toMatchObject({ code: 0, stdout: 'in\n' });
+  });
+
+  it('exits 2 on usage errors, before connecting', async () => {
+    const none = await runCli(['connect'], { input: 'hostname\n' });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('name the server: tcpcmd connect host[:port]');
+    const badPort = await runCli(['connect', 'localhost:99999'], { input: '' });
+    expect(badPort.code).toBe(2);
+    expect(badPort.stderr).toContain('port in "localhost:99999" must be a whole number from 1 to 65535');
+    const badTimeout = await runCli(['connect', 'localhost', '--timeout', '0'], { input: '' });
+    expect(badTimeout.code).toBe(2);
+    const badRecord = await runCli(['connect', '127.0.0.1:1', '--record', '/no/such/dir/rec.csv'], { input: '' });
+    expect(badRecord.code).toBe(2);
+    expect(badRecord.stderr).toContain('cannot write /no/such/dir/rec.csv');
+  });
+
+  it('picks the only server of --targets, and a server by its name', async () => {
+    const server = await startCliServer();
+    const { path } = await tempDir();
+    await writeFile(path('servers.csv'), `host,port,name\n127.0.0.1,${server.port},web-1\n`);
+    const only = await runCli(['connect', '--targets', path('servers.csv')], { input: 'echo only\n' });
+    expect(only).toMatchObject({ code: 0, stdout: 'only\n' });
+    const named = await runCli(['connect', 'web-1', '--targets', path('servers.csv')], { input: 'echo named\n' });
+    expect(named).toMatchObject({ code: 0, stdout: 'named\n' });
+  });
+
+  it('documents itself in --help', async () => {
+    const r = await runCli(['connect', '--help']);
+    expect(r.code).toBe(0);
+    for (const flag of ['--targets', '--record', '--yes', '--timeout', '--tls', '--token-file']) expect(r.stdout).toContain(flag);
+    expect(r.stdout).toContain('Examples:');
+  });
+});

@@ -1,0 +1,59 @@
+// The client's ReconnectingConnection (src/client/reconnecting.ts), which the REPL is built on.
+import { describe, expect, it } from 'vitest';
+import { ReconnectingConnection, connect, type Connection } from '../../src/client/index.js';
+import { serve } from '../../src/server/index.js';
+import { testCommands } from '../helpers/commands.js';
+import { onCleanup, startServer } from '../helpers/servers.js';
+import { until } from './helpers.js';
+
+function reconnecting(target: string, first: Connection): ReconnectingConnection {
+  const rc = new ReconnectingConnection(first, (signal) => connect(target, { signal }), { minDelayMs: 10, maxDelayMs: 100 });
+  onCleanup(() => rc.close());
+  return rc;
+}
+
+describe('ReconnectingConnection', () => {
+  it('comes back by itself after a server reset, and says so', async () => {
+    const { server, target } = await startServer({ commands: testCommands });
+    const rc = reconnecting(target, await connect(target));
+    const events: string[] = [];
+    rc.on('disconnected', (err) => events.push(`lost ${err.code}`));
+    rc.on('reconnected', () => events.push('back'));
+    const firstSession = rc.connection?.info.session;
+    await server.reset();
+    await until(() => events.join(','), (e) => e === 'lost SESSION_RESET,back', 'lost and back');
+    expect(rc.connection?.info.session).not.toBe(firstSession);
+    expect((await (await rc.ready()).run('echo again')).stdout).toBe('again\n');
+  });
+
+  it('keeps trying with backoff while the server is down, and ready() tries at once', async () => {
+    const { server, target, port } = await startServer({ commands: testCommands });
+    const rc = reconnecting(target, await connect(target));
+    let lost = 0;
+    rc.on('disconnected', () => lost++);
+    await server.close();
+    await until(() => lost, (n) => n === 1, 'the loss');
+    expect(rc.connection).toBeUndefined();
+    await expect(rc.ready()).rejects.toMatchObject({ code: 'CONNECT_FAILED' });
+    const again = await serve({ host: '127.0.0.1', port, commands: testCommands });
+    onCleanup(() => again.close());
+    const conn = await until(() => rc.ready().catch(() => undefined), (c) => c !== undefined, 'a connection');
+    expect((await conn?.run('echo restarted'))?.stdout).toBe('restarted\n');
+  });
+
+  it('stops trying in the background on an answer waiting cannot change (a wrong token)', async () => {
+    const { server, target } = await startServer({ commands: testCommands, token: 's3cret' });
+    const first = await connect(target, { token: 's3cret' });
+    let tries = 0;
+    const rc = new ReconnectingConnection(first, (signal) => (tries++, connect(target, { token: 'guess', signal })), { minDelayMs: 10 });
+    onCleanup(() => rc.close());
+    const stopped: string[] = [];
+    rc.on('stopped', (err) => stopped.push(err.code));
+    await server.reset();
+    await until(() => stopped, (s) => s.length > 0, 'the stop');
+    expect(stopped).toEqual(['AUTH_FAILED']);
+    expect(tries).toBe(1);
+    await rc.close();
+    await expect(rc.ready()).rejects.toMatchObject({ code: 'CONNECTION_CLOSED' });
+  });
+});

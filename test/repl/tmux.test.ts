@@ -1,0 +1,179 @@
+// `tcpcmd connect` in a real terminal: the built binary in a detached tmux session, keys in, screen out.
+import { execFileSync } from 'node:child_process';
+import net from 'node:net';
+import { readFile, writeFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { runCli, startCliServer } from '../helpers/cli.js';
+import { Tmux, liveProcesses, serveOnPort, tempDir, until } from './helpers.js';
+
+function hasTmux(): boolean {
+  try {
+    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as net.AddressInfo;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+describe.skipIf(!hasTmux())('tcpcmd connect in a terminal (tmux)', () => {
+  it('shows the address in the prompt and a command\'s output; Tab completes; stderr is red unless NO_COLOR', async () => {
+    const server = await startCliServer();
+    const t = await Tmux.start(['connect', server.target], { NO_COLOR: '' });
+    await t.waitFor(`${server.target}> `);
+    await t.type('echo hello from tmux');
+    await t.send('Enter');
+    await t.waitFor(/^hello from tmux$/m);
+    await t.type('cp');
+    await t.send('Tab');
+    await t.waitFor(`${server.target}> cpu`);
+    await t.send('Enter');
+    await t.waitFor(/^cores: /m);
+    await t.type('linux:echo oops >&2; exit 5');
+    await t.send('Enter');
+    await t.waitFor(/\[exit 5, \d+ms\]/);
+    expect(await t.screen(true)).toMatch(/\x1b\[31moops/); // eslint-disable-line no-control-regex
+
+    const plain = await Tmux.start(['connect', server.target]); // NO_COLOR=1
+    await plain.waitFor(`${server.target}> `);
+    await plain.type('linux:echo oops >&2; exit 5');
+    await plain.send('Enter');
+    await plain.waitFor(/\[exit 5, \d+ms\]/);
+    expect(await plain.screen(true)).not.toContain('\x1b[31m');
+  });
+
+  it('Ctrl+C cancels linux:sleep on the server (its process is gone) and the session goes on; Ctrl+C on an empty line leaves', async () => {
+    const server = await startCliServer();
+    const t = await Tmux.start(['connect', server.target]);
+    await t.waitFor(`${server.target}> `);
+    const seconds = `30.${process.pid}`; // an argument no other test uses, to find this very process
+    await t.type(`linux:sleep ${seconds}`);
+    await t.send('Enter');
+    await until(() => liveProcesses(['sleep', seconds]).length, (n) => n === 1, 'the sleep to start');
+    await t.send('C-c');
+    await t.waitFor(/\[cancelled, [\d.]+m?s\]/);
+    await until(() => liveProcesses(['sleep', seconds]).length, (n) => n === 0, 'the sleep to be killed');
+    await t.type('echo still here');
+    await t.send('Enter');
+    await t.waitFor(/^still here$/m);
+    await t.send('C-c');
+    await t.waitFor('[exited 0]');
+  });
+
+  it('keeps history between runs (TCPCMD_HISTORY)', async () => {
+    const server = await startCliServer();
+    const { path } = await tempDir();
+    const env = { TCPCMD_HISTORY: path('history') };
+    const first = await Tmux.start(['connect', server.target], env);
+    await first.waitFor(`${server.target}> `);
+    for (const n of [1, 2]) {
+      await first.type('echo first run');
+      await first.send('Enter');
+      await until(() => first.count('\nfirst run'), (c) => c === n, `run ${n}`);
+    }
+    await first.send('C-d');
+    await first.waitFor('[exited 0]');
+    expect(await readFile(path('history'), 'utf8')).toBe('echo first run\n');
+
+    const second = await Tmux.start(['connect', server.target], env);
+    await second.waitFor(`${server.target}> `);
+    await second.send('Up');
+    await second.waitFor(`${server.target}> echo first run`);
+    await second.send('Enter');
+    await second.waitFor(/^first run$/m);
+  });
+
+  it('reconnects after a reset by another client and after a restart on the same port; the prompt says when it is disconnected', async () => {
+    const port = await freePort();
+    let server = await serveOnPort(port);
+    const target = `127.0.0.1:${port}`;
+    const t = await Tmux.start(['connect', target]);
+    await t.waitFor(`${target}> `);
+
+    const reset = await runCli(['exec', target, 'reset']);
+    expect(reset.code).toBe(0);
+    await t.waitFor(`connection to ${target} lost: the server was reset`);
+    await t.waitFor(`reconnected to ${target}`);
+    await t.type('echo after reset');
+    await t.send('Enter');
+    await t.waitFor(/^after reset$/m);
+
+    await server.stop();
+    await t.waitFor(`${target} (disconnected)> `);
+    server = await serveOnPort(port);
+    await until(() => t.count(`reconnected to ${target}`), (n) => n === 2, 'the second reconnection', 10_000);
+    await t.type('echo after restart');
+    await t.send('Enter');
+    await t.waitFor(/^after restart$/m);
+  });
+
+  it('asks before kill: no sends nothing, yes stops the server', async () => {
+    const server = await startCliServer();
+    const t = await Tmux.start(['connect', server.target]);
+    await t.waitFor(`${server.target}> `);
+    await t.type('kill');
+    await t.send('Enter');
+    await t.waitFor(`Stop the server at ${server.target}?`);
+    await t.type('n');
+    await t.waitFor('not sent');
+    await t.type('echo alive');
+    await t.send('Enter');
+    await t.waitFor(/^alive$/m);
+    await t.type('kill');
+    await t.send('Enter');
+    await until(() => t.count('Stop the server at'), (n) => n === 2, 'the second question');
+    await t.type('y');
+    expect(await server.exited).toBe(0);
+    await t.waitFor(`connection to ${server.target} lost`);
+  });
+
+  it('asks for the token with a hidden prompt', async () => {
+    const server = await startCliServer([], { TCPCMD_TOKEN: 's3cret' });
+    const t = await Tmux.start(['connect', server.target]); // TCPCMD_TOKEN is empty there
+    await t.waitFor(`Token for ${server.target}`);
+    await t.type('s3cret');
+    await t.send('Enter');
+    await t.waitFor(`connected to ${server.target}`);
+    expect(await t.screen()).not.toContain('s3cret');
+    await t.type('echo authenticated');
+    await t.send('Enter');
+    await t.waitFor(/^authenticated$/m);
+  });
+
+  it('asks for host and port when no target is given, and asks again on a bad port', async () => {
+    const server = await startCliServer();
+    const t = await Tmux.start(['connect']);
+    await t.waitFor('Host');
+    await t.type('127.0.0.1');
+    await t.send('Enter');
+    await t.waitFor('Port');
+    await t.type('http');
+    await t.send('Enter');
+    await t.waitFor('port must be a whole number from 1 to 65535, got "http"');
+    for (let i = 0; i < 4; i++) await t.send('BSpace');
+    await t.type(String(server.port));
+    await t.send('Enter');
+    await t.waitFor(`connected to ${server.target}`);
+    await t.waitFor(`${server.target}> `);
+  });
+
+  it('offers the servers of --targets in a select prompt', async () => {
+    const server = await startCliServer();
+    const { path } = await tempDir();
+    await writeFile(path('servers.csv'), `host,port,name\n127.0.0.1,1,nowhere\n127.0.0.1,${server.port},main\n`);
+    const t = await Tmux.start(['connect', '--targets', path('servers.csv')]);
+    await t.waitFor('nowhere');
+    await t.waitFor('main');
+    await t.send('Down');
+    await t.send('Enter');
+    await t.waitFor(`connected to ${server.target}`);
+    await t.waitFor(`${server.target}> `);
+  });
+});
