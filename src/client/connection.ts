@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import {
   ErrorCode,
+  FrameWriter,
   TcpcmdError,
   encodeFrame,
   type ClientMessage,
@@ -32,10 +33,12 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
   private nextId = 1;
   private ended: TcpcmdError | undefined;
   private closing = false;
+  private readonly writer: FrameWriter;
 
   /** @internal — use `connect()`. */
   constructor(private readonly socket: Socket, readonly info: ServerInfo) {
     super();
+    this.writer = new FrameWriter(socket);
     socket.on('error', (err) => this.end(new TcpcmdError(ErrorCode.CONNECTION_CLOSED, `connection to ${info.address} failed: ${err.message}`, { cause: err })));
     socket.on('close', () => this.end(new TcpcmdError(ErrorCode.CONNECTION_CLOSED, `${info.address} closed the connection`)));
   }
@@ -126,6 +129,7 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
     if (this.ended) return;
     this.closing = true;
     this.send({ type: 'bye' });
+    this.writer.flush();
     this.socket.end();
     const timer = setTimeout(() => this.socket.destroy(), 2_000);
     await new Promise<void>((resolve) => (this.ended ? resolve() : this.socket.once('close', () => resolve())));
@@ -161,6 +165,6 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
   }
 
   private send(message: ClientMessage): void {
-    if (!this.socket.destroyed && !this.socket.writableEnded) this.socket.write(encodeFrame(message));
+    this.writer.write(encodeFrame(message));
   }
 }

@@ -5,3 +5,4 @@ export * from './line-decoder.js';
 export * from './address.js';
 export * from './auth.js';
 export * from './version.js';
+export * from './frame-writer.js';
