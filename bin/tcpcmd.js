@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The compiled CLI lives in dist/ (built by `npm ci` through the prepare script).
-import { main } from '../dist/cli/main.js';
+// The CLI, compiled and bundled into dist/bundle/ by `npm ci` (the prepare script).
+import { main } from '../dist/bundle/main.js';
 
 main(process.argv.slice(2));

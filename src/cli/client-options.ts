@@ -3,7 +3,6 @@ import type { Argv } from 'yargs';
 import { ErrorCode, TcpcmdError } from '../protocol/index.js';
 // Small modules only: `tcpcmd serve` loads this file too, and must not load the client.
 import { knownHostsPath, normalizeFingerprint } from '../client/known-hosts.js';
-import { terminalConfirm } from '../client/terminal-confirm.js';
 import type { ConnectOptions, KnownHostsOptions } from '../client/index.js';
 
 export interface ClientFlags {
@@ -15,15 +14,25 @@ export interface ClientFlags {
   'connect-timeout'?: number;
 }
 
+/** How a flag is declared: the shape yargs reads, which `exec`'s fast path (fast-exec.ts) reads too. */
+export interface FlagSpec {
+  type: 'boolean' | 'string' | 'number';
+  describe: string;
+  default?: boolean | string | number;
+}
+
 /** Flags every client command shares: TLS, token and connect timeout. */
+export const CLIENT_FLAGS: Record<keyof ClientFlags, FlagSpec> = {
+  tls: { type: 'boolean', describe: 'Connect with TLS (implied by --ca or --fingerprint)' },
+  ca: { type: 'string', describe: "PEM file of the CA (or the server's self-signed certificate) to trust" },
+  fingerprint: { type: 'string', describe: "Pin the server certificate's SHA-256 fingerprint (as printed by `tcpcmd serve`)" },
+  'accept-new': { type: 'boolean', describe: "With --tls: trust a server seen for the first time without asking and remember it in known_hosts (like ssh's StrictHostKeyChecking=accept-new)" },
+  'token-file': { type: 'string', describe: 'Read the token from this file (default: the TCPCMD_TOKEN variable)' },
+  'connect-timeout': { type: 'number', describe: 'Give up connecting after this many ms', default: 10_000 },
+};
+
 export function withClientFlags<T>(y: Argv<T>): Argv<T & ClientFlags> {
-  return y
-    .option('tls', { type: 'boolean', describe: 'Connect with TLS (implied by --ca or --fingerprint)' })
-    .option('ca', { type: 'string', describe: "PEM file of the CA (or the server's self-signed certificate) to trust" })
-    .option('fingerprint', { type: 'string', describe: "Pin the server certificate's SHA-256 fingerprint (as printed by `tcpcmd serve`)" })
-    .option('accept-new', { type: 'boolean', describe: "With --tls: trust a server seen for the first time without asking and remember it in known_hosts (like ssh's StrictHostKeyChecking=accept-new)" })
-    .option('token-file', { type: 'string', describe: 'Read the token from this file (default: the TCPCMD_TOKEN variable)' })
-    .option('connect-timeout', { type: 'number', describe: 'Give up connecting after this many ms', default: 10_000 }) as Argv<T & ClientFlags>;
+  return y.options(CLIENT_FLAGS) as unknown as Argv<T & ClientFlags>;
 }
 
 /** Reads a file that holds a secret token; the token is the file's first line. */
@@ -85,7 +94,8 @@ function knownHostsFor(flags: ClientFlags): KnownHostsOptions {
   return {
     path: knownHostsPath(),
     ...(flags['accept-new'] ? { acceptNew: true } : {}),
-    ...(terminal ? { confirm: terminalConfirm() } : {}),
+    // readline loads only when a question is asked.
+    ...(terminal ? { confirm: async (q) => (await import('../client/terminal-confirm.js')).terminalConfirm()(q) } : {}),
     onNotice: (message) => void process.stderr.write(`${message}\n`),
   };
 }

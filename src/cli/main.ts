@@ -1,6 +1,7 @@
-import yargs, { type CommandModule } from 'yargs';
+import type { CommandModule } from 'yargs';
 import { VERSION } from '../protocol/version.js';
 import { describeError, Exit, exitCodeFor } from './exit-codes.js';
+import { fastExec } from './fast-exec.js';
 import { serveCommand } from './commands/serve.js';
 import { execCommand } from './commands/exec.js';
 import { connectCommand } from './commands/connect.js';
@@ -22,7 +23,18 @@ const names = ['serve', 'connect', 'exec', 'run', 'wait'];
 export async function main(argv: string[]): Promise<void> {
   const first = argv.find((a) => !a.startsWith('-'));
   const name = first && names.includes(first) ? first : undefined;
-  const parser = yargs(argv)
+  try {
+    if (await fastExec(argv)) return;
+    await parse(argv, name);
+  } catch (err) {
+    process.stderr.write(`${describeError(err, name)}\n`);
+    process.exitCode = exitCodeFor(err, name);
+  }
+}
+
+async function parse(argv: string[], name: string | undefined): Promise<void> {
+  const { default: yargs } = await import('yargs');
+  await yargs(argv)
     .scriptName('tcpcmd')
     .usage('$0 <command> [options]\n\nRun commands on remote machines over TCP.')
     .command(commands)
@@ -38,11 +50,6 @@ export async function main(argv: string[]): Promise<void> {
       if (err) throw err;
       process.stderr.write(`tcpcmd${name ? ` ${name}` : ''}: ${message}\nRun \`tcpcmd ${name ? `${name} ` : ''}--help\` for usage.\n`);
       process.exit(name === 'exec' ? Exit.EXEC_FAILURE : Exit.USAGE);
-    });
-  try {
-    await parser.parseAsync();
-  } catch (err) {
-    process.stderr.write(`${describeError(err, name)}\n`);
-    process.exitCode = exitCodeFor(err, name);
-  }
+    })
+    .parseAsync();
 }

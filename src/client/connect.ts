@@ -3,7 +3,6 @@ import {
   PROTOCOL_VERSION,
   TcpcmdError,
   VERSION,
-  authProof,
   encodeFrame,
   formatAddress,
   parseAddress,
@@ -84,7 +83,8 @@ async function connectOnce(address: Address, options: ConnectOptions): Promise<C
         hello = message;
         if (message.auth === 'token') {
           if (!token) return fail(new TcpcmdError(ErrorCode.AUTH_REQUIRED, `${where} requires a token: set TCPCMD_TOKEN (or pass --token-file FILE, or give the target a token_env) to the server's token`));
-          socket.write(encodeFrame({ type: 'auth', hmac: authProof(token, message.nonce) }));
+          // node:crypto loads only for servers that ask for a token.
+          void import('../protocol/auth.js').then(({ authProof }) => socket.write(encodeFrame({ type: 'auth', hmac: authProof(token, message.nonce) })));
         }
         return;
       }

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import {
   ErrorCode,
-  FrameWriter,
+  BatchedWriter,
   TcpcmdError,
   encodeFrame,
   type ClientMessage,
@@ -33,12 +33,12 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
   private nextId = 1;
   private ended: TcpcmdError | undefined;
   private closing = false;
-  private readonly writer: FrameWriter;
+  private readonly writer: BatchedWriter;
 
   /** @internal — use `connect()`. */
   constructor(private readonly socket: Socket, readonly info: ServerInfo) {
     super();
-    this.writer = new FrameWriter(socket);
+    this.writer = new BatchedWriter(socket);
     socket.on('error', (err) => this.end(new TcpcmdError(ErrorCode.CONNECTION_CLOSED, `connection to ${info.address} failed: ${err.message}`, { cause: err })));
     socket.on('close', () => this.end(new TcpcmdError(ErrorCode.CONNECTION_CLOSED, `${info.address} closed the connection`)));
   }

@@ -1,18 +1,18 @@
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import { ErrorCode, TcpcmdError, formatAddress, type Address } from '../protocol/index.js';
 import { checkServerCertificate } from './server-trust.js';
 import type { TlsOptions } from './types.js';
 
-export { normalizeFingerprint } from './known-hosts.js';
-
 /** Opens a TCP (or TLS) connection, turning every failure into a TcpcmdError that says what to do. */
-export function openSocket(address: Address, tlsOption: boolean | TlsOptions | undefined, signal: AbortSignal): Promise<net.Socket> {
+export async function openSocket(address: Address, tlsOption: boolean | TlsOptions | undefined, signal: AbortSignal): Promise<net.Socket> {
   const where = formatAddress(address);
+  const tlsOpts: TlsOptions | undefined = tlsOption === true ? {} : tlsOption || undefined;
+  // node:tls (and OpenSSL with it) loads only for TLS connections: it is a tenth of a plain `exec`'s start-up.
+  const tlsModule = tlsOpts ? (await import('node:tls')).default : undefined;
   return new Promise((resolve, reject) => {
-    const tlsOpts: TlsOptions | undefined = tlsOption === true ? {} : tlsOption || undefined;
-    const socket = tlsOpts
-      ? tls.connect({
+    const socket = tlsOpts && tlsModule
+      ? tlsModule.connect({
           host: address.host,
           port: address.port,
           ca: tlsOpts.ca,

@@ -1,4 +1,5 @@
 import { ErrorCode, TcpcmdError, type StreamName } from '../protocol/index.js';
+import type { RunAbort } from './run-abort.js';
 
 /** Largest piece of output put in one frame, in UTF-16 units: even fully escaped it stays far below the frame limit. */
 export const OUT_CHUNK = 64 * 1024;
@@ -23,7 +24,7 @@ export class OutputBudget {
   private used = 0;
   truncated = false;
 
-  constructor(private readonly cap: number, private readonly controller: AbortController) {}
+  constructor(private readonly cap: number, private readonly abort: RunAbort) {}
 
   /** Returns the part of `data` that may be sent ('' once the cap is reached). */
   take(_stream: StreamName, data: string): string {
@@ -37,7 +38,7 @@ export class OutputBudget {
     const room = this.cap - this.used;
     this.used = this.cap;
     this.truncated = true;
-    this.controller.abort(new TcpcmdError(ErrorCode.OUTPUT_LIMIT, `output passed the server's cap of ${this.cap} bytes; the rest was dropped and the command stopped`));
+    this.abort.abort(new TcpcmdError(ErrorCode.OUTPUT_LIMIT, `output passed the server's cap of ${this.cap} bytes; the rest was dropped and the command stopped`));
     // May end in U+FFFD where the cap cuts a multi-byte character; the run is marked truncated.
     return Buffer.from(data).subarray(0, room).toString('utf8');
   }

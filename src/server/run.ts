@@ -1,17 +1,19 @@
 import { ErrorCode, TcpcmdError, type DoneFrame, type RunFrame, type StreamName } from '../protocol/index.js';
 import type { RunOutcome, ServerControl, SessionInfo } from './command.js';
+import type { RunAbort } from './run-abort.js';
 import { OutputBudget, chunks } from './run-output.js';
 import { loggedCommand } from './log.js';
 import type { SessionHost } from './session-host.js';
 
 export type RunAnswer = Omit<DoneFrame, 'type' | 'id'>;
 
+/** What a session lends each of its runs; made once per session. */
 export interface RunEnv {
   host: SessionHost;
   session: SessionInfo;
   peer: string;
-  /** Sends output; resolves when the socket can take more. */
-  write(stream: StreamName, data: string): Promise<void>;
+  /** Sends a run's output; resolves when the socket can take more. */
+  write(frame: RunFrame, stream: StreamName, data: string): Promise<void>;
   control: ServerControl;
 }
 
@@ -19,12 +21,12 @@ export interface RunEnv {
  * One run from command line to answer: resolve, check policy, apply the
  * timeout and output cap, run, and turn whatever happened into a done frame.
  * Aborts (timeout, cancel, cap, disconnect, shutdown) all go through
- * `controller`, whose reason becomes the answer's error.
+ * `abort`, whose reason becomes the answer's error.
  */
-export async function executeRun(frame: RunFrame, controller: AbortController, env: RunEnv): Promise<RunAnswer> {
+export async function executeRun(frame: RunFrame, abort: RunAbort, env: RunEnv): Promise<RunAnswer> {
   const started = performance.now();
   const { host } = env;
-  const answer = await runResolved(frame, controller, env);
+  const answer = await runResolved(frame, abort, env);
   answer.durationMs = Math.round(performance.now() - started);
   host.logger.log({
     event: 'run',
@@ -39,7 +41,7 @@ export async function executeRun(frame: RunFrame, controller: AbortController, e
   return answer;
 }
 
-async function runResolved(frame: RunFrame, controller: AbortController, env: RunEnv): Promise<RunAnswer> {
+async function runResolved(frame: RunFrame, abort: RunAbort, env: RunEnv): Promise<RunAnswer> {
   const { host } = env;
   const resolved = host.registry.resolve(frame.cmd);
   if ('error' in resolved) return { exitCode: null, durationMs: 0, error: resolved.error };
@@ -50,19 +52,21 @@ async function runResolved(frame: RunFrame, controller: AbortController, env: Ru
   }
   const limit = host.options.limits.runTimeoutMs;
   const timeoutMs = Math.min(frame.timeout ?? limit, limit);
-  const timer = setTimeout(() => controller.abort(new TcpcmdError(ErrorCode.TIMEOUT, `timed out after ${timeoutMs} ms; the command was stopped`)), timeoutMs);
-  const budget = new OutputBudget(host.options.limits.maxOutput, controller);
+  const timer = setTimeout(() => abort.abort(new TcpcmdError(ErrorCode.TIMEOUT, `timed out after ${timeoutMs} ms; the command was stopped`)), timeoutMs);
+  const budget = new OutputBudget(host.options.limits.maxOutput, abort);
   let outcome: RunOutcome;
   try {
     outcome = await resolved.command.run({
       name: resolved.name,
       args: resolved.args,
       argv: resolved.args === '' ? [] : resolved.args.split(/\s+/),
-      signal: controller.signal,
+      get signal() {
+        return abort.signal;
+      },
       session: env.session,
       server: env.control,
       write: async (stream, data) => {
-        for (const piece of chunks(budget.take(stream, data))) await env.write(stream, piece);
+        for (const piece of chunks(budget.take(stream, data))) await env.write(frame, stream, piece);
       },
     });
   } catch (err) {
@@ -74,8 +78,7 @@ async function runResolved(frame: RunFrame, controller: AbortController, env: Ru
   const answer: RunAnswer = { exitCode: outcome.exitCode, durationMs: 0 };
   if (outcome.signal) answer.signal = outcome.signal;
   if (budget.truncated) answer.truncated = true;
-  const reason: unknown = controller.signal.reason;
-  if (controller.signal.aborted && reason instanceof TcpcmdError) answer.error = reason.toJSON();
+  if (abort.reason) answer.error = abort.reason.toJSON();
   else if (outcome.error) answer.error = outcome.error;
   return answer;
 }

@@ -1,22 +1,23 @@
 import type { Socket } from 'node:net';
 import {
+  BatchedWriter,
   ErrorCode,
   LineDecoder,
   PROTOCOL_VERSION,
   TcpcmdError,
   VERSION,
   encodeFrame,
-  makeNonce,
   parseClientMessage,
-  verifyProof,
   type ErrorInfo,
   type LineEvent,
   type RunFrame,
   type RunId,
   type ServerMessage,
 } from '../protocol/index.js';
+import { makeNonce, verifyProof } from '../protocol/auth.js';
 import type { SessionInfo } from './command.js';
-import { executeRun, type RunAnswer } from './run.js';
+import { RunAbort } from './run-abort.js';
+import { executeRun, type RunAnswer, type RunEnv } from './run.js';
 import type { SessionHost } from './session-host.js';
 
 type State = 'greeting' | 'auth' | 'ready' | 'closed';
@@ -54,7 +55,7 @@ export class Session {
   private backlog: LineEvent[] = [];
   private backlogAt = 0;
   private readonly ids = new Set<RunId>();
-  private active: { frame: RunFrame; controller: AbortController; finished: Promise<RunAnswer> } | undefined;
+  private active: { frame: RunFrame; controller: RunAbort; finished: Promise<RunAnswer> } | undefined;
   /** Set while the server stops: new runs are answered with it at once. */
   private refusing: ErrorInfo | undefined;
   private pumping = false;
@@ -64,6 +65,10 @@ export class Session {
   closeReason = 'the client closed the connection';
   private handshakeTimer: NodeJS.Timeout | undefined;
   private drainWaiters: (() => void)[] = [];
+  /** Every byte to the client goes through it, so frames of one turn leave in one write. */
+  private readonly writer: BatchedWriter;
+  /** What each run of this session is lent (made once, not per run). */
+  private readonly runEnv: RunEnv;
   private readonly closedPromise: Promise<void>;
   private resolveClosed!: () => void;
 
@@ -78,6 +83,19 @@ export class Session {
       tls,
     };
     this.decoder = new LineDecoder(host.options.limits.maxFrame);
+    this.writer = new BatchedWriter(socket);
+    this.runEnv = {
+      host,
+      session: this.info,
+      peer: this.peer,
+      write: (frame, stream, data) => this.writeOutput(frame, stream, data),
+      control: {
+        commands: () => host.offeredCommands(),
+        disconnect: () => (this.afterRun = 'disconnect'),
+        reset: () => (this.afterRun = 'reset'),
+        kill: () => (this.afterRun = 'kill'),
+      },
+    };
     this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -271,19 +289,8 @@ export class Session {
       let frame: RunFrame | undefined;
       while (this.state === 'ready' && (frame = this.queue.shift()) !== undefined) {
         this.queuedBytes -= frame.cmd.length;
-        const controller = new AbortController();
-        const finished = executeRun(frame, controller, {
-          host: this.host,
-          session: this.info,
-          peer: this.peer,
-          write: (stream, data) => this.writeOutput(frame as RunFrame, stream, data),
-          control: {
-            commands: () => this.host.offeredCommands(),
-            disconnect: () => (this.afterRun = 'disconnect'),
-            reset: () => (this.afterRun = 'reset'),
-            kill: () => (this.afterRun = 'kill'),
-          },
-        });
+        const controller = new RunAbort();
+        const finished = executeRun(frame, controller, this.runEnv);
         this.active = { frame, controller, finished };
         const answer = await finished;
         this.active = undefined;
@@ -345,12 +352,12 @@ export class Session {
 
   private sendRaw(message: ServerMessage): boolean {
     if (this.socket.destroyed || this.socket.writableEnded) return true;
-    return this.socket.write(encodeFrame(message));
+    return this.writer.write(encodeFrame(message));
   }
 
   private sendText(text: string): boolean {
     if (this.state === 'closed' || this.socket.destroyed || this.socket.writableEnded) return true;
-    return this.socket.write(text);
+    return this.writer.write(text);
   }
 
   // ---- errors and closing ---------------------------------------------------
@@ -424,6 +431,7 @@ export class Session {
 
   private endSocket(): void {
     this.flushDrainWaiters();
+    this.writer.flush();
     this.socket.end();
     // A peer that never reads cannot keep the socket (and its buffers) alive.
     setTimeout(() => this.socket.destroy(), 2_000).unref();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { authProof, encodeFrame, parseAddress, parseClientMessage, parseServerMessage, verifyProof, formatAddress } from '../../src/protocol/index.js';
+import { authProof, verifyProof } from '../../src/protocol/auth.js';
+import { encodeFrame, parseAddress, parseClientMessage, parseServerMessage, formatAddress } from '../../src/protocol/index.js';
 
 describe('parseClientMessage', () => {
   it('accepts each frame type', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { connect } from '../../src/client/index.js';
-import { authProof } from '../../src/protocol/index.js';
+import { authProof } from '../../src/protocol/auth.js';
 import { runCli, startCliServer, type CliServer } from '../helpers/cli.js';
 import { RawClient } from '../helpers/servers.js';
 import { jsonLines, logMatching, startJsonLogServer } from './helpers/logs.js';

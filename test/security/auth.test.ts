@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { connect } from '../../src/client/index.js';
-import { authProof } from '../../src/protocol/index.js';
+import { authProof } from '../../src/protocol/auth.js';
 import { AuthPenalties } from '../../src/server/index.js';
 import { runCli, startCliServer } from '../helpers/cli.js';
 import { testCommands } from '../helpers/commands.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authProof } from '../../src/protocol/index.js';
+import { authProof } from '../../src/protocol/auth.js';
 import { aborts, testCommands } from '../helpers/commands.js';
 import { RawClient, startServer } from '../helpers/servers.js';
 

@@ -1,13 +1,18 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ErrorCode, TcpcmdError } from '../../protocol/index.js';
-import { connectOptionsFrom, withClientFlags, type ClientFlags } from '../client-options.js';
+import { connectOptionsFrom, withClientFlags, type ClientFlags, type FlagSpec } from '../client-options.js';
 import { Exit } from '../exit-codes.js';
 
-interface ExecArgs extends ClientFlags {
+export interface ExecArgs extends ClientFlags {
   target: string;
   command: string[];
   timeout?: number;
 }
+
+/** exec's own flags (the client flags come on top). */
+export const EXEC_FLAGS: Record<'timeout', FlagSpec> = {
+  timeout: { type: 'number', describe: 'Stop the command after this many ms' },
+};
 
 export const execCommand: CommandModule<object, ExecArgs> = {
   command: 'exec <target> <command..>',
@@ -17,14 +22,18 @@ export const execCommand: CommandModule<object, ExecArgs> = {
       y
         .positional('target', { type: 'string', demandOption: true, describe: 'host[:port] of the server (port defaults to 10000)' })
         .positional('command', { type: 'string', array: true, demandOption: true, describe: 'The command; words are joined with spaces' })
-        .option('timeout', { type: 'number', describe: 'Stop the command after this many ms' }),
+        .options(EXEC_FLAGS),
     )
       // `tcpcmd exec host linux:ls -l`: options tcpcmd does not know belong to the remote command.
       .parserConfiguration({ 'unknown-options-as-args': true })
       .example('$0 exec 127.0.0.1:10000 hostname', 'Print the server host name')
       .example("$0 exec localhost 'linux:ls -l /tmp'", 'Run a shell command; its exit code is ours')
       .example('$0 exec localhost:10000 --timeout 5000 ping 127.0.0.1', 'Stop after 5 s') as unknown as Argv<ExecArgs>,
-  handler: async (args) => {
+  handler: (args) => runExec(args),
+};
+
+/** Runs the remote command, streams its output, and sets our exit code to its own. */
+export async function runExec(args: ExecArgs): Promise<void> {
     const { connect } = await import('../../client/index.js');
     if (args.timeout !== undefined && !(args.timeout > 0)) throw new TcpcmdError(ErrorCode.USAGE, `--timeout must be a positive number of ms, got ${args.timeout}`);
     const connection = await connect(args.target, connectOptionsFrom(args));
@@ -57,5 +66,4 @@ export const execCommand: CommandModule<object, ExecArgs> = {
       process.removeListener('SIGINT', onSigint);
       await connection.close();
     }
-  },
-};
+}

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { FrameWriter } from '../../src/protocol/index.js';
+import { BatchedWriter } from '../../src/protocol/index.js';
 
 function sink(highWaterMark = 16 * 1024) {
   const writes: string[] = [];
@@ -16,10 +16,10 @@ function sink(highWaterMark = 16 * 1024) {
   return { stream, writes, release: () => release?.() };
 }
 
-describe('FrameWriter', () => {
+describe('BatchedWriter', () => {
   it('writes the frames of one turn with one call, in order', async () => {
     const { stream, writes } = sink();
-    const writer = new FrameWriter(stream);
+    const writer = new BatchedWriter(stream);
     for (let i = 0; i < 100; i++) writer.write(`${i}\n`);
     expect(writes).toEqual([]);
     await new Promise((r) => setImmediate(r));
@@ -27,9 +27,9 @@ describe('FrameWriter', () => {
     expect(writes[0]).toBe(Array.from({ length: 100 }, (_, i) => `${i}\n`).join(''));
   });
 
-  it('writes at once past 64 KiB, and reports a peer that is behind', () => {
+  it('writes at once past its batch size, and reports a peer that is behind', () => {
     const { stream, writes } = sink(100 * 1024);
-    const writer = new FrameWriter(stream);
+    const writer = new BatchedWriter(stream);
     const big = 'x'.repeat(70 * 1024);
     expect(writer.write(big)).toBe(true);
     expect(writes).toHaveLength(1);
@@ -38,7 +38,7 @@ describe('FrameWriter', () => {
 
   it('flush() sends what is gathered now, and nothing after the stream ended', () => {
     const { stream, writes } = sink();
-    const writer = new FrameWriter(stream);
+    const writer = new BatchedWriter(stream);
     writer.write('a\n');
     writer.flush();
     expect(writes).toEqual(['a\n']);

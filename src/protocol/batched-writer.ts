@@ -1,5 +1,5 @@
-/** The part of a writable stream (a socket) the frame writer needs. */
-export interface FrameSink {
+/** The part of a writable stream (a socket, stderr) the batched writer needs. */
+export interface BatchSink {
   write(chunk: string): boolean;
   readonly writableLength: number;
   readonly writableHighWaterMark: number;
@@ -7,30 +7,30 @@ export interface FrameSink {
   readonly writableEnded: boolean;
 }
 
-/** Frames gathered before they are written anyway. */
-const MAX_BATCH = 64 * 1024;
+/** Text gathered before it is written anyway. */
+const MAX_BATCH = 8 * 1024;
 
 /**
- * Gathers the frames produced in one turn of the event loop and writes them
- * with one call: pipelined runs produce many small frames, and a write (a
- * system call) per frame cost more than everything else a run does.
+ * Gathers the lines (frames, log lines) produced in one turn of the event loop
+ * and writes them with one call: pipelined runs produce many small frames, and
+ * a write (a system call) per frame cost more than everything else a run does.
  */
-export class FrameWriter {
+export class BatchedWriter {
   private parts: string[] = [];
   private size = 0;
   private scheduled = false;
 
-  constructor(private readonly sink: FrameSink) {}
+  constructor(private readonly sink: BatchSink) {}
 
   /**
-   * Queues a frame. Returns false when the peer is behind (the socket holds
+   * Queues text. Returns false when the peer is behind (the socket holds
    * more than its high-water mark): wait for the socket's 'drain' before
    * producing more. A false here always follows a socket write that returned
    * false, so 'drain' is sure to come.
    */
-  write(frame: string): boolean {
-    this.parts.push(frame);
-    this.size += frame.length;
+  write(text: string): boolean {
+    this.parts.push(text);
+    this.size += text.length;
     if (this.size >= MAX_BATCH) this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;
