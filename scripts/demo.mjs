@@ -18,7 +18,7 @@ const port = await new Promise((resolve, reject) => {
   server.on('close', (code) => reject(new Error(`the demo server exited (${code}) before listening:\n${log}`)));
 });
 const target = `127.0.0.1:${port}`;
-console.log(`demo: server listening on ${target} (its log follows the batch)`);
+console.log(`demo: server listening on ${target}`);
 console.log(`demo: tcpcmd run samples/commands.csv --target ${target} --out results.csv\n`);
 
 const run = spawn(process.execPath, [bin, 'run', 'samples/commands.csv', '--target', target, '--out', 'results.csv'], { cwd: root, stdio: 'inherit' });
@@ -26,6 +26,10 @@ const code = await new Promise((resolve) => run.on('close', resolve));
 
 server.kill('SIGTERM');
 await new Promise((resolve) => server.on('close', resolve));
-const runs = log.split('\n').filter((l) => l.includes(' run ')).length;
-console.log(`\ndemo: the server logged ${runs} runs; results are in results.csv (open it, or replay it: npx tcpcmd run results.csv --target HOST:PORT)`);
+const runLines = log.split('\n').filter((l) => l.includes(' run '));
+console.log(`\ndemo: the server's log of the runs (one line each: client, command, exit code, duration):`);
+for (const line of runLines) console.log(`  ${line}`);
+console.log(`\ndemo: results are in results.csv — open it, or run the batch yourself:`);
+console.log('  npx tcpcmd serve --port 10000 &');
+console.log('  npx tcpcmd run samples/commands.csv --target 127.0.0.1:10000 --out results.csv');
 process.exitCode = code ?? 1;

@@ -11,6 +11,8 @@ export const Exit = {
   CONNECT: 3,
   /** Interrupted (Ctrl+C). */
   INTERRUPTED: 130,
+  /** The reader of our output went away (`| head`), as for a program stopped by SIGPIPE. */
+  BROKEN_PIPE: 141,
   /** `exec`'s own failures, as in ssh. */
   EXEC_FAILURE: 255,
 } as const;

@@ -26,17 +26,24 @@ export function globToRegExp(glob: string, shellSafe = false): RegExp {
 
 /** Decides whether a resolved command may run; returns the FORBIDDEN answer when it may not. */
 export class PolicyCheck {
-  private readonly allow: { plain: RegExp; shell: RegExp }[];
+  private readonly allow: { plain: RegExp; shell: RegExp; head: RegExp }[];
   private readonly deny: { glob: string; re: RegExp }[];
 
   constructor(private readonly policy: Policy) {
-    this.allow = policy.allow.map((glob) => ({ plain: globToRegExp(glob), shell: globToRegExp(glob, true) }));
+    this.allow = policy.allow.map((glob) => ({ plain: globToRegExp(glob), shell: globToRegExp(glob, true), head: globToRegExp(commandWord(glob)) }));
     this.deny = policy.deny.map((glob) => ({ glob, re: globToRegExp(glob) }));
   }
 
-  /** Whether a command is offered at all (for help and completion). */
+  /**
+   * Whether a command is offered at all (help, completion, the ready frame):
+   * not when a flag turns it off, a --deny pattern is its bare name, or no
+   * --allow pattern starts with it (`linux:echo *` offers `linux`).
+   */
   offers(command: Command): boolean {
-    return !(command.shell && !this.policy.shell) && !(command.admin && !this.policy.admin);
+    if ((command.shell && !this.policy.shell) || (command.admin && !this.policy.admin)) return false;
+    const names = [command.name, ...(command.aliases ?? [])];
+    if (this.deny.some(({ re }) => names.every((n) => re.test(n)))) return false;
+    return this.allow.length === 0 || this.allow.some(({ head }) => names.some((n) => head.test(n)));
   }
 
   check(line: string, command: Command): ErrorInfo | undefined {
@@ -51,6 +58,11 @@ export class PolicyCheck {
     }
     return undefined;
   }
+}
+
+/** The command word a pattern starts with: `linux:echo *` -> `linux`, `ping 127.*` -> `ping`, `*` -> `*`. */
+function commandWord(glob: string): string {
+  return glob.trim().split(/[\s:]/, 1)[0] ?? '';
 }
 
 function forbidden(message: string): ErrorInfo {

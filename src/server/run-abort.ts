@@ -8,6 +8,7 @@ import type { TcpcmdError } from '../protocol/index.js';
  */
 export class RunAbort {
   private controller: AbortController | undefined;
+  private listeners: (() => void)[] = [];
   /** Why the run was stopped; undefined while it was not. */
   reason: TcpcmdError | undefined;
 
@@ -23,5 +24,15 @@ export class RunAbort {
     if (this.reason) return;
     this.reason = reason;
     this.controller?.abort(reason);
+    for (const listener of this.listeners.splice(0)) listener();
+  }
+
+  /** Resolves `graceMs` after the run is aborted (never, if it is not): the limit for commands that ignore their signal. */
+  afterAbort(graceMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const arm = (): void => void setTimeout(resolve, graceMs).unref();
+      if (this.reason) arm();
+      else this.listeners.push(arm);
+    });
   }
 }

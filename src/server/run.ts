@@ -7,6 +7,11 @@ import type { SessionHost } from './session-host.js';
 
 export type RunAnswer = Omit<DoneFrame, 'type' | 'id'>;
 
+/** How long a stopped command may take to notice before it is answered without it. */
+const ABANDON_AFTER_MS = 1_000;
+/** Longest error message sent: messages quote arguments, which may be near the frame limit. */
+const MAX_MESSAGE = 1_000;
+
 /** What a session lends each of its runs; made once per session. */
 export interface RunEnv {
   host: SessionHost;
@@ -56,7 +61,7 @@ async function runResolved(frame: RunFrame, abort: RunAbort, env: RunEnv): Promi
   const budget = new OutputBudget(host.options.limits.maxOutput, abort);
   let outcome: RunOutcome;
   try {
-    outcome = await resolved.command.run({
+    const ran = Promise.resolve().then(() => resolved.command.run({
       name: resolved.name,
       args: resolved.args,
       argv: resolved.args === '' ? [] : resolved.args.split(/\s+/),
@@ -68,7 +73,13 @@ async function runResolved(frame: RunFrame, abort: RunAbort, env: RunEnv): Promi
       write: async (stream, data) => {
         for (const piece of chunks(budget.take(stream, data))) await env.write(frame, stream, piece);
       },
+    }));
+    // A command that ignores its signal (a statfs on a hung mount) must not hold the session: it is answered anyway.
+    const abandoned = abort.afterAbort(ABANDON_AFTER_MS).then((): RunOutcome => {
+      ran.catch(() => {});
+      return { exitCode: null };
     });
+    outcome = await Promise.race([ran, abandoned]);
   } catch (err) {
     // A command that throws is a bug in it, not the client's fault: answer, and keep the session.
     outcome = { exitCode: null, error: { code: ErrorCode.INTERNAL, message: `internal error in ${resolved.name}: ${err instanceof Error ? err.message : String(err)}` } };
@@ -78,7 +89,7 @@ async function runResolved(frame: RunFrame, abort: RunAbort, env: RunEnv): Promi
   const answer: RunAnswer = { exitCode: outcome.exitCode, durationMs: 0 };
   if (outcome.signal) answer.signal = outcome.signal;
   if (budget.truncated) answer.truncated = true;
-  if (abort.reason) answer.error = abort.reason.toJSON();
-  else if (outcome.error) answer.error = outcome.error;
+  const error = abort.reason?.toJSON() ?? outcome.error;
+  if (error) answer.error = error.message.length > MAX_MESSAGE ? { code: error.code, message: `${error.message.slice(0, MAX_MESSAGE)}…` } : error;
   return answer;
 }

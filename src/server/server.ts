@@ -46,6 +46,9 @@ export class TcpcmdServer extends EventEmitter implements SessionHost {
   private stopping: Promise<void> | undefined;
   private resetting: Promise<void> | undefined;
   private readonly offered: readonly Command[];
+  private readonly offeredNames: string[];
+  /** Set when the server stopped because of a failure (a reset that could not re-open the port), not on request. */
+  failure: unknown;
 
   constructor(options: ServeOptions = {}) {
     super();
@@ -54,6 +57,7 @@ export class TcpcmdServer extends EventEmitter implements SessionHost {
     this.registry = new CommandRegistry(options.commands ?? builtinCommands);
     this.policy = new PolicyCheck(this.options.policy);
     this.offered = this.registry.commands.filter((c) => this.policy.offers(c));
+    this.offeredNames = new CommandRegistry(this.offered).names();
     this.serverTls = this.options.tls ? loadServerTls(this.options.tls) : undefined;
     this.penalties = new AuthPenalties(options.authPenalties);
   }
@@ -110,7 +114,7 @@ export class TcpcmdServer extends EventEmitter implements SessionHost {
   }
 
   commandNames(): string[] {
-    return new CommandRegistry(this.offered).names();
+    return this.offeredNames;
   }
 
   requestReset(): void {
@@ -194,9 +198,21 @@ export class TcpcmdServer extends EventEmitter implements SessionHost {
       });
       await this.closeListener();
       await Promise.all(closing);
+      try {
+        if (!this.stopping) await this.listen();
+      } catch (err) {
+        // Without a listener the server serves no one: stop, and keep the cause for whoever runs it.
+        this.failure = err;
+        this.report(err);
+        this.resetting = undefined;
+        await this.close('reset could not re-open the listener');
+        return;
+      }
       this.resetting = undefined;
-      if (this.stopping) return;
-      await this.listen();
+      if (this.stopping) {
+        await this.closeListener(); // close() came while the listener re-opened
+        return;
+      }
       this.logger.log({ event: 'reset', sessions: count });
       this.emit('reset');
     })();

@@ -55,7 +55,7 @@ export class Session {
   private backlog: LineEvent[] = [];
   private backlogAt = 0;
   private readonly ids = new Set<RunId>();
-  private active: { frame: RunFrame; controller: RunAbort; finished: Promise<RunAnswer> } | undefined;
+  private active: { frame: RunFrame; controller: RunAbort; finished: Promise<RunAnswer>; started: number } | undefined;
   /** Set while the server stops: new runs are answered with it at once. */
   private refusing: ErrorInfo | undefined;
   private pumping = false;
@@ -186,7 +186,8 @@ export class Session {
       return;
     }
     if (this.mode === 'inline') {
-      this.enqueue({ type: 'run', id: ++this.inlineSeq, cmd: line });
+      // A blank line (Enter alone in nc) is not a command.
+      if (line.trim() !== '') this.enqueue({ type: 'run', id: ++this.inlineSeq, cmd: line });
       return;
     }
     const parsed = parseClientMessage(line);
@@ -291,7 +292,7 @@ export class Session {
         this.queuedBytes -= frame.cmd.length;
         const controller = new RunAbort();
         const finished = executeRun(frame, controller, this.runEnv);
-        this.active = { frame, controller, finished };
+        this.active = { frame, controller, finished, started: performance.now() };
         const answer = await finished;
         this.active = undefined;
         this.answer(frame, answer);
@@ -407,11 +408,16 @@ export class Session {
     this.endSocket();
   }
 
-  /** Answers every waiting run with `reason` and stops the running one (its done frame follows). */
+  /** Stops the running command and answers it and every waiting run with `reason`, in order. */
   private abortAll(reason: ErrorInfo): void {
     this.queuedBytes = 0;
+    const active = this.active;
+    if (active) {
+      active.controller.abort(new TcpcmdError(reason.code, reason.message));
+      // Answered now: the session closes before the command's own end could be sent.
+      this.answer(active.frame, { exitCode: null, durationMs: Math.round(performance.now() - active.started), error: reason });
+    }
     for (const frame of this.queue.splice(0)) this.answer(frame, { exitCode: null, durationMs: 0, error: reason });
-    this.active?.controller.abort(new TcpcmdError(reason.code, reason.message));
   }
 
   /** Stops queued runs and lets the running one go on for `graceMs` before it is stopped. */

@@ -15,6 +15,8 @@ export function editDistance(a: string, b: string): number {
 
 /** The known name closest to `input`, if it is close enough to be a likely typo. */
 export function closest(input: string, names: readonly string[]): string | undefined {
+  // A word much longer than every name is no typo of one; and the distance table grows with its length.
+  if (names.every((name) => input.length > name.length + 2)) return undefined;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const name of names) {

@@ -45,6 +45,28 @@ describe('tcpcmd exec', () => {
     expect(dashed).toMatchObject({ code: 0, stdout: '/\n' });
   });
 
+  it('treats everything from the command on as the command, like ssh; -- also ends the options', async () => {
+    const server = await startCliServer();
+    expect(await runCli(['exec', server.target, 'echo', '--timeout', '3'])).toMatchObject({ code: 0, stdout: '--timeout 3\n' });
+    expect(await runCli(['exec', '--timeout', '5000', server.target, '--', 'echo', '-n'])).toMatchObject({ code: 0, stdout: '-n\n' });
+    const help = await runCli(['exec', server.target, 'help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^help \[command\]/);
+    const bad = await runCli(['exec', server.target, '--timeout', 'abc', 'hostname']);
+    expect(bad.code).toBe(255);
+    expect(bad.stderr).toContain('--timeout must be a number of ms, got "abc"');
+  });
+
+  it('stops the remote command when the reader of its output goes away (| head)', async () => {
+    const server = await startCliServer();
+    const child = spawn(process.execPath, [BIN, 'exec', server.target, 'linux:yes'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise((r) => child.on('close', r));
+    expect(code).toBe(141);
+    for (let i = 0; i < 50 && !/run "linux:yes" .*CANCELLED/.test(server.log()); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(server.log()).toMatch(/run "linux:yes" .*CANCELLED/);
+  });
+
   it('exits 255 with a one-line reason for its own failures', async () => {
     const server = await startCliServer();
     const unknown = await runCli(['exec', server.target, 'cpuu']);

@@ -33,6 +33,8 @@ export const testCommands: Command[] = [
   },
   { name: 'fail', usage: 'fail', summary: 'exit 3', run: async (ctx) => { await ctx.write('stderr', 'bad\n'); return { exitCode: 3 }; } },
   { name: 'boom', usage: 'boom', summary: 'throws', run: () => Promise.reject(new Error('kaboom')) },
+  { name: 'stubborn', usage: 'stubborn', summary: 'never ends and ignores its signal', run: () => new Promise(() => {}) },
+  { name: 'whine', usage: 'whine', summary: 'fails with a long message', run: async () => ({ exitCode: null, error: { code: 'BAD_ARGUMENTS', message: 'x'.repeat(50_000) } }) },
   { name: 'bye', aliases: ['quit'], usage: 'bye', summary: 'disconnect', run: async (ctx) => { ctx.server.disconnect(); return { exitCode: 0 }; } },
   { name: 'reset', usage: 'reset', summary: 'reset', admin: true, run: async (ctx) => { ctx.server.reset(); return { exitCode: 0 }; } },
   { name: 'kill', usage: 'kill', summary: 'kill', admin: true, run: async (ctx) => { ctx.server.kill(); return { exitCode: 0 }; } },

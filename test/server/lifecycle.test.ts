@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { connect } from '../../src/client/index.js';
 import { testCommands } from '../helpers/commands.js';
@@ -24,6 +25,43 @@ describe('server lifecycle', () => {
     await c.handshake();
     c.sendFrame({ type: 'run', id: 1, cmd: 'echo back' });
     expect((await c.untilDone(1))[0].data).toBe('back\n');
+  });
+
+  it('answers the running command of every session a reset closes, before its bye', async () => {
+    const { port } = await startServer({ commands });
+    const busy = await RawClient.connect(port);
+    await busy.handshake();
+    busy.sendFrame({ type: 'run', id: 7, cmd: 'sleep 10000' });
+    busy.sendFrame({ type: 'run', id: 8, cmd: 'echo queued' });
+    const admin = await RawClient.connect(port);
+    await admin.handshake();
+    await new Promise((r) => setTimeout(r, 50));
+    admin.sendFrame({ type: 'run', id: 1, cmd: 'reset' });
+    const frames = [await busy.nextFrame(), await busy.nextFrame(), await busy.nextFrame()];
+    expect(frames.map((f) => [f.type, f.id, f.code ?? f.error?.code])).toEqual([
+      ['done', 7, 'SESSION_RESET'],
+      ['done', 8, 'SESSION_RESET'],
+      ['bye', undefined, 'SESSION_RESET'],
+    ]);
+  });
+
+  it('stops, keeping the cause, when a reset cannot re-open its port', async () => {
+    const { server, port } = await startServer({ commands });
+    // A client that does not close its side holds the reset (the listener is already closed) while the port is taken.
+    const holder = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+    holder.on('error', () => {});
+    holder.write('{"type":"hello","protocol":1}\n');
+    await new Promise((r) => setTimeout(r, 100));
+    const closed = new Promise((r) => server.once('close', r));
+    const resetting = server.reset();
+    await new Promise((r) => setTimeout(r, 100));
+    const squatter = net.createServer();
+    await new Promise<void>((r) => squatter.listen(port, '127.0.0.1', r));
+    holder.end();
+    await resetting;
+    await closed;
+    expect(server.failure).toMatchObject({ code: 'USAGE', message: expect.stringContaining('port is in use') });
+    await new Promise((r) => squatter.close(r));
   });
 
   it('kill lets the running command finish within the grace, answers queued runs, and closes', async () => {
@@ -66,6 +104,13 @@ describe('server lifecycle', () => {
   it('says clearly when the port is taken', async () => {
     const { port } = await startServer({ commands });
     await expect(startServer({ commands, port })).rejects.toThrow(/port is in use/);
+  });
+
+  it('offers only what --allow and --deny let through', async () => {
+    const { target } = await startServer({ commands, policy: { allow: ['linux:echo *', 'ec*', 'fail'], deny: ['fail'] } });
+    const conn = await connect(target);
+    expect(conn.info.commands.sort()).toEqual(['echo', 'linux:']);
+    await conn.close();
   });
 
   it('applies --no-shell, --no-admin, --allow and --deny, answering FORBIDDEN', async () => {

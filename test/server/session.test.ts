@@ -73,6 +73,39 @@ describe('session: JSON mode', () => {
     expect(done.error.message).toContain('did you mean "echo"');
   });
 
+  it('suggests nothing for a huge unknown word, and answers at once', async () => {
+    const { port } = await startServer({ commands });
+    const c = await RawClient.connect(port);
+    await c.handshake();
+    c.sendFrame({ type: 'run', id: 1, cmd: 'e'.repeat(500_000) });
+    c.sendFrame({ type: 'run', id: 2, cmd: 'echo after' });
+    const frames = await c.untilDone(2);
+    expect(frames[0]).toMatchObject({ id: 1, error: { code: 'UNKNOWN_COMMAND' } });
+    expect(frames[0].error.message).not.toContain('did you mean');
+    expect(frames[1].data).toBe('after\n');
+  });
+
+  it('answers a command that ignores its signal once the grace after its timeout is over', async () => {
+    const { port } = await startServer({ commands });
+    const c = await RawClient.connect(port);
+    await c.handshake();
+    c.sendFrame({ type: 'run', id: 1, cmd: 'stubborn', timeout: 100 });
+    c.sendFrame({ type: 'run', id: 2, cmd: 'echo next' });
+    const frames = await c.untilDone(2);
+    expect(frames[0]).toMatchObject({ type: 'done', id: 1, exitCode: null, error: { code: 'TIMEOUT' } });
+    expect(frames[1].data).toBe('next\n');
+  });
+
+  it('keeps error messages short enough for any frame limit', async () => {
+    const { port } = await startServer({ commands });
+    const c = await RawClient.connect(port);
+    await c.handshake();
+    c.sendFrame({ type: 'run', id: 1, cmd: 'whine' });
+    const [done] = await c.untilDone(1);
+    expect(done.error.code).toBe('BAD_ARGUMENTS');
+    expect(done.error.message.length).toBeLessThanOrEqual(1001);
+  });
+
   it('answers a throwing command with INTERNAL and keeps the session', async () => {
     const { port } = await startServer({ commands });
     const c = await RawClient.connect(port);
@@ -195,7 +228,7 @@ describe('session: inline text mode', () => {
   it('answers plain lines with plain output, exit codes and errors', async () => {
     const { port } = await startServer({ commands });
     const c = await RawClient.connect(port);
-    c.send('echo hello\r\nfail\nnope\n');
+    c.send('echo hello\r\n\n   \nfail\nnope\n');
     expect(await c.nextLine()).toBe('hello');
     expect(await c.nextLine()).toBe('bad');
     expect(await c.nextLine()).toBe('[exit 3]');

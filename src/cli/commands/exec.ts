@@ -2,6 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { ErrorCode, TcpcmdError } from '../../protocol/index.js';
 import { connectOptionsFrom, withClientFlags, type ClientFlags, type FlagSpec } from '../client-options.js';
 import { Exit } from '../exit-codes.js';
+import { onInterrupt } from '../interrupts.js';
 
 export interface ExecArgs extends ClientFlags {
   target: string;
@@ -34,36 +35,54 @@ export const execCommand: CommandModule<object, ExecArgs> = {
 
 /** Runs the remote command, streams its output, and sets our exit code to its own. */
 export async function runExec(args: ExecArgs): Promise<void> {
-    const { connect } = await import('../../client/index.js');
-    if (args.timeout !== undefined && !(args.timeout > 0)) throw new TcpcmdError(ErrorCode.USAGE, `--timeout must be a positive number of ms, got ${args.timeout}`);
-    const connection = await connect(args.target, connectOptionsFrom(args));
-    const controller = new AbortController();
-    const onSigint = (): void => controller.abort();
-    process.once('SIGINT', onSigint);
-    try {
-      const result = await connection.run(args.command.join(' '), {
-        ...(args.timeout !== undefined ? { timeout: args.timeout } : {}),
-        signal: controller.signal,
-        collect: false,
-        onOutput: (stream, data) => {
-          const out = stream === 'stdout' ? process.stdout : process.stderr;
-          // Backpressure: stop reading the socket until the terminal or pipe has caught up.
-          if (!out.write(data)) {
-            connection.pause();
-            out.once('drain', () => connection.resume());
-          }
-        },
-      });
-      if (result.cancelled) {
-        process.exitCode = Exit.INTERRUPTED;
-      } else if (result.error) {
-        process.stderr.write(`tcpcmd exec: ${result.error.message} (${result.error.code})\n`);
-        process.exitCode = result.exitCode ?? Exit.EXEC_FAILURE;
-      } else {
-        process.exitCode = result.exitCode ?? Exit.EXEC_FAILURE;
-      }
-    } finally {
-      process.removeListener('SIGINT', onSigint);
-      await connection.close();
+  const { connect } = await import('../../client/index.js');
+  if (args.timeout !== undefined && !(args.timeout > 0)) throw new TcpcmdError(ErrorCode.USAGE, `--timeout must be a positive number of ms, got ${args.timeout}`);
+  const connection = await connect(args.target, connectOptionsFrom(args));
+  const controller = new AbortController();
+  const stopHandlers = onInterrupt(() => controller.abort());
+  const waiting = new Set<NodeJS.WriteStream>();
+  let readerGone = false;
+  // `tcpcmd exec host 'linux:yes' | head -1`: the reader left, so stop the command, quietly.
+  const onStdoutError = (err: NodeJS.ErrnoException): void => {
+    if (err.code !== 'EPIPE') throw err;
+    readerGone = true;
+    waiting.delete(process.stdout); // its drain will never come: read on, to get the answer
+    connection.resume();
+    controller.abort();
+  };
+  process.stdout.on('error', onStdoutError);
+  try {
+    const result = await connection.run(args.command.join(' '), {
+      ...(args.timeout !== undefined ? { timeout: args.timeout } : {}),
+      signal: controller.signal,
+      collect: false,
+      onOutput: (stream, data) => {
+        const out = stream === 'stdout' ? process.stdout : process.stderr;
+        if (readerGone && out === process.stdout) return;
+        // Backpressure: stop reading the socket until the terminal or pipe has caught up (one wait per stream).
+        if (!out.write(data) && !waiting.has(out)) {
+          waiting.add(out);
+          connection.pause();
+          out.once('drain', () => {
+            waiting.delete(out);
+            if (waiting.size === 0) connection.resume();
+          });
+        }
+      },
+    });
+    if (readerGone) {
+      process.exitCode = Exit.BROKEN_PIPE;
+    } else if (result.cancelled) {
+      process.exitCode = Exit.INTERRUPTED;
+    } else if (result.error) {
+      process.stderr.write(`tcpcmd exec: ${result.error.message} (${result.error.code})\n`);
+      process.exitCode = result.exitCode ?? Exit.EXEC_FAILURE;
+    } else {
+      process.exitCode = result.exitCode ?? Exit.EXEC_FAILURE;
     }
+  } finally {
+    stopHandlers();
+    process.stdout.removeListener('error', onStdoutError);
+    await connection.close();
+  }
 }

@@ -2,6 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { DEFAULT_HOST, DEFAULT_PORT, ErrorCode, TcpcmdError, parsePort } from '../../protocol/index.js';
 import type { TcpcmdServer } from '../../server/index.js';
 import { looselyReadable, readPem, readTokenFile } from '../client-options.js';
+import { onInterrupt } from '../interrupts.js';
 
 interface ServeArgs {
   host: string;
@@ -83,14 +84,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     // Signals are handled from before the "listening" line: a supervisor may stop us as soon as it sees it.
     let server: TcpcmdServer | undefined;
     let early: NodeJS.Signals | undefined;
-    let signals = 0;
-    const stop = (signal: NodeJS.Signals): void => {
-      if (++signals > 1) process.exit(130); // a second Ctrl+C means now
-      if (server) void server.close(signal);
-      else early = signal;
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    const stopHandlers = onInterrupt((signal) => (server ? void server.close(signal) : (early = signal)));
     try {
       server = await serve({
         host: args.host,
@@ -106,9 +100,10 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       const closed = new Promise<void>((resolve) => running.once('close', resolve));
       if (early) void running.close(early);
       await closed;
+      // Stopped by a failure (a reset that could not re-open the port), not on request: exit non-zero.
+      if (running.failure) throw running.failure;
     } finally {
-      process.removeListener('SIGINT', stop);
-      process.removeListener('SIGTERM', stop);
+      stopHandlers();
     }
   },
 };
