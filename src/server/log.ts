@@ -20,6 +20,8 @@ export type LogEvent =
 
 export interface Logger {
   log(event: LogEvent): void;
+  /** Writes out lines still gathered (call before a forced exit). */
+  flush?(): void;
 }
 
 export type LogFormat = 'text' | 'json';
@@ -32,6 +34,7 @@ export type LogFormat = 'text' | 'json';
 export function streamLogger(out: Writable, format: LogFormat = 'text'): Logger {
   const writer = new BatchedWriter(out);
   return {
+    flush: () => writer.flush(),
     log(event) {
       const time = new Date().toISOString();
       // `{"time":…,` then the event's own fields: the same object as spreading it, without the copy.

@@ -80,7 +80,10 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       if (path && mode) logger.log({ event: 'warning', message: `${flag} ${path} can be read by other users (mode ${mode}): restrict it with chmod 600 ${path}` });
     }
     // Runs live in process groups of their own: if this process must exit at once, take them along.
-    process.once('exit', killAllProcesses);
+    process.once('exit', () => {
+      killAllProcesses();
+      logger.flush?.(); // the last lines are the ones that say why
+    });
     // Signals are handled from before the "listening" line: a supervisor may stop us as soon as it sees it.
     let server: TcpcmdServer | undefined;
     let early: NodeJS.Signals | undefined;

@@ -16,26 +16,31 @@ export const DRAIN_GRACE_MS = 200;
  * slow, not the pipe being held.
  */
 export async function drainAfterExit(pid: number, pumps: readonly OutputPump[], graceMs = DRAIN_GRACE_MS): Promise<void> {
-  const all = Promise.all(pumps.map((pump) => pump.done));
+  let finished = false;
+  const all = Promise.all(pumps.map((pump) => pump.done)).then(
+    () => void (finished = true),
+    () => void (finished = true),
+  );
   if (await settledWithin(all, graceMs)) return;
   killTree(pid);
-  for (;;) {
+  // Polled with a flag, not a new reaction per turn: a client that stopped reading may keep this loop going a long time.
+  while (!finished) {
     const before = pumps.map((pump) => pump.progress);
-    if (await settledWithin(all, graceMs)) return;
+    await new Promise((resolve) => setTimeout(resolve, graceMs));
+    if (finished) return;
     pumps.forEach((pump, i) => {
       if (!pump.ended && !pump.writing && pump.progress === before[i]) pump.stop();
     });
   }
 }
 
-/** True when `promise` settles (either way) within `ms`. */
-function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+/** True when `promise` settles within `ms`. */
+function settledWithin(promise: Promise<void>, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), ms);
-    const settled = (): void => {
+    void promise.then(() => {
       clearTimeout(timer);
       resolve(true);
-    };
-    promise.then(settled, settled);
+    });
   });
 }
