@@ -34,6 +34,6 @@ export default tseslint.config(
   },
   {
     files: ['src/protocol/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['**/server/**', '**/client/**', '**/batch/**', '**/cli/**'] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: ['**/server/**', '**/client/**', '**/batch/**', '**/repl/**', '**/cli/**'] }] },
   },
 );

@@ -27,15 +27,6 @@ export const OUTPUT_COLUMNS = [
 ] as const;
 export type OutputColumn = (typeof OUTPUT_COLUMNS)[number];
 
-/**
- * Transcript-only columns: known to the input reader (so a results file replays
- * without --ignore-unknown-columns) and ignored by it.
- */
-export const TRANSCRIPT_ONLY_COLUMNS: readonly OutputColumn[] = OUTPUT_COLUMNS.filter(
-  (c) => !(INPUT_COLUMNS as readonly string[]).includes(c),
-);
-
-const inputSet = new Set<string>(INPUT_COLUMNS);
 const knownSet = new Set<string>([...INPUT_COLUMNS, ...OUTPUT_COLUMNS]);
 
 /** Header cells compare trimmed and case-insensitively. */
@@ -43,13 +34,40 @@ export function normalizeColumnName(cell: string): string {
   return cell.trim().toLowerCase();
 }
 
-export function isInputColumn(name: string): name is InputColumn {
-  return inputSet.has(name);
-}
-
 /** Known = an input column or a transcript column (which the input ignores). */
 export function isKnownColumn(name: string): boolean {
   return knownSet.has(name);
+}
+
+/** How a header row is read: its vocabulary and how problems are worded (each file says it its own way). */
+export interface HeaderRules<C extends string> {
+  /** The columns a header cell may name. */
+  columns: readonly C[];
+  /** Other names that are fine: their cells are ignored. Default: none. */
+  accept?: (name: string) => boolean;
+  /** The problem with a name that is neither. */
+  unknown: (name: string) => string;
+  /** The problem with a name given twice. */
+  twice: (name: string) => string;
+}
+
+/**
+ * Maps the (normalized) names of a header row to columns, the one reading of
+ * every CSV header (commands files, servers.csv): the column each cell
+ * position holds (null for an ignored one) and the problems, in cell order.
+ */
+export function mapHeader<C extends string>(names: readonly string[], rules: HeaderRules<C>): { columns: (C | null)[]; problems: string[] } {
+  const columns: (C | null)[] = [];
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const name of names) {
+    const column = (rules.columns as readonly string[]).includes(name) ? (name as C) : null;
+    columns.push(column);
+    if (column === null && !rules.accept?.(name)) problems.push(rules.unknown(name));
+    else if (name !== '' && seen.has(name)) problems.push(rules.twice(name));
+    seen.add(name);
+  }
+  return { columns, problems };
 }
 
 export const STATUSES = ['ok', 'failed', 'error', 'timeout', 'skipped'] as const;

@@ -2,11 +2,10 @@
  * Expectations: parsing the `timeout`, `expect` and `expect_exit` cells, and
  * judging a run's result against them (ok / failed / error / timeout / skipped).
  */
-import { ErrorCode, isTcpcmdError, type Parsed } from '../protocol/index.js';
+import { ErrorCode, MAX_TIMER_MS, isTcpcmdError, type Parsed } from '../protocol/index.js';
 import type { RunResult } from '../client/types.js';
 import type { ExpectExit, OutputRow, Status } from './columns.js';
 
-const MAX_TIMEOUT_MS = 2 ** 31 - 1; // setTimeout's limit, on both sides of the wire
 const UNITS: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000 };
 
 /** `5000`, `500ms`, `1.5s`, `2m` -> milliseconds; '' -> null (the server's default). */
@@ -15,10 +14,10 @@ export function parseTimeout(text: string): Parsed<number | null> {
   if (t === '') return { ok: true, value: null };
   const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/i.exec(t);
   const ms = m ? Math.round(Number(m[1]) * (UNITS[(m[2] ?? '').toLowerCase()] ?? NaN)) : NaN;
-  if (!Number.isFinite(ms) || ms < 1 || ms > MAX_TIMEOUT_MS) {
+  if (!Number.isFinite(ms) || ms < 1 || ms > MAX_TIMER_MS) {
     return {
       ok: false,
-      message: `timeout "${t}" is not a duration: use milliseconds (5000) or a unit (500ms, 1.5s, 2m), from 1ms to ${MAX_TIMEOUT_MS}ms`,
+      message: `timeout "${t}" is not a duration: use milliseconds (5000) or a unit (500ms, 1.5s, 2m), from 1ms to ${MAX_TIMER_MS}ms`,
     };
   }
   return { ok: true, value: ms };

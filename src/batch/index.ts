@@ -8,16 +8,17 @@ import { openSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { ConnectOptions } from '../client/types.js';
-import { ErrorCode, TcpcmdError, isTcpcmdError } from '../protocol/index.js';
+import { ErrorCode, TcpcmdError, positiveMs } from '../protocol/index.js';
+import type { OutputRow } from './columns.js';
 import { STDIN_NAME, type Spooled, spoolStream, validateInput } from './input.js';
 import { buildPlan, concurrencyHint } from './plan.js';
 import { type ProgressReporter, colorWanted, lineProgress, noProgress, progressWanted } from './progress.js';
 import { type ResumeFormat, type ResumeState, loadResume, prepareResumeFile } from './resume.js';
 import { type BatchConnect, Runner, type RunnerResult } from './runner.js';
 import { ALL, type Shard, parseShard } from './shard.js';
-import { type BatchSummary, MAX_FAILURES, exitCodeFor, formatSummary } from './summary.js';
+import { type BatchSummary, MAX_FAILURES, formatSummary, summaryExitCode } from './summary.js';
 import { type BatchTarget, indexTargets, loadTargets, parseTargetOption } from './targets.js';
-import { type ByteSink, type OutputFormat, RESUMABLE_FORMATS, createSink, fileSink, parseFormat, streamSink } from './writers/index.js';
+import { type ByteSink, type OutputFormat, RESUMABLE_FORMATS, type ResultSink, createSink, fileSink, nullSink, parseFormat, streamSink } from './writers/index.js';
 
 export interface BatchOptions {
   /** The commands file, or `-` for stdin. */
@@ -54,8 +55,14 @@ export interface BatchOptions {
   connectOptions?: ConnectOptions;
   /** Interrupt (e.g. SIGINT): runs in flight are cancelled, the output is closed properly, exit code 130. */
   signal?: AbortSignal;
-  /** Where results go without `out` (default process.stdout). */
-  stdout?: Writable;
+  /**
+   * Where results go without `out` (default process.stdout); null: nowhere,
+   * the rows reach `onRow` only. When its reader goes away (EPIPE, as in
+   * `tcpcmd run … | head -1`) the batch stops quietly: see BatchSummary.readerGone.
+   */
+  stdout?: Writable | null;
+  /** Called with each row as it is written (in the order written), e.g. to show or keep it. */
+  onRow?: (row: OutputRow) => void;
   /** Hints, progress and the summary (default process.stderr). */
   stderr?: Writable & { isTTY?: boolean; columns?: number };
   /** 'auto' (default): a progress line when stderr is a terminal and not in CI. */
@@ -115,11 +122,7 @@ function settle(options: BatchOptions): Settings {
   if (options.resume !== undefined && !RESUMABLE_FORMATS.includes(format)) {
     throw usage(`--resume works with --format ${RESUMABLE_FORMATS.join(' or ')} (a ${format} file is only complete at the end)`);
   }
-  let timeout: number | null = null;
-  if (options.timeout !== undefined) {
-    if (!Number.isSafeInteger(options.timeout) || options.timeout < 1) throw usage(`--timeout must be a whole number of ms, at least 1, got ${options.timeout}`);
-    timeout = options.timeout;
-  }
+  const timeout = options.timeout === undefined ? null : positiveMs(options.timeout, '--timeout');
   const shard = options.shard === undefined ? ALL : typeof options.shard === 'string' ? parseShard(options.shard) : parseShard(`${options.shard.index}/${options.shard.count}`);
   return {
     format,
@@ -129,6 +132,32 @@ function settle(options: BatchOptions): Settings {
     shard,
     out,
   };
+}
+
+/**
+ * The results output: the --out file (created or truncated; appended to on
+ * resume), else the stdout stream, else (stdout: null) nowhere. The file is
+ * closed again if the sink cannot be made.
+ */
+function openSink(settings: Settings, options: BatchOptions, resume: ResumeState | undefined, onReaderGone: () => void): ResultSink {
+  let out: ByteSink;
+  if (settings.out !== undefined) {
+    try {
+      out = fileSink(openSync(settings.out, resume ? 'a' : 'w'), settings.out);
+    } catch (err) {
+      throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot open ${settings.out}: ${(err as Error).message}`, { cause: err });
+    }
+  } else if (options.stdout === null) {
+    return nullSink;
+  } else {
+    out = streamSink(options.stdout ?? process.stdout, 'stdout', onReaderGone);
+  }
+  try {
+    return createSink(settings.format, out, { append: resume?.hasHead === true || (resume !== undefined && settings.format === 'jsonl') });
+  } catch (err) {
+    void out.close().catch(() => undefined); // a file closes at once; the sink's error is the one to report
+    throw err;
+  }
 }
 
 /**
@@ -175,39 +204,36 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     }
 
     // Only now, with the input known good, is the output created or truncated.
-    let out: ByteSink;
-    if (settings.out !== undefined) {
-      try {
-        out = fileSink(openSync(settings.out, resume ? 'a' : 'w'), settings.out);
-      } catch (err) {
-        throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot open ${settings.out}: ${(err as Error).message}`, { cause: err });
-      }
-    } else out = streamSink(options.stdout ?? process.stdout);
-    const sink = createSink(settings.format, out, { append: resume?.hasHead === true || (resume !== undefined && settings.format === 'jsonl') });
-
-    const hint = options.concurrency !== undefined ? concurrencyHint(jobs, plan) : null;
-    if (hint) stderr.write(`tcpcmd run: ${hint}\n`);
-
-    const runner = new Runner(input, known, sink, {
-      connect: options.connect,
-      connectOptions: options.connectOptions,
-      concurrency: settings.concurrency,
-      window: settings.window,
-      windowChars: options.windowChars,
-      timeout: settings.timeout,
-      failFast: options.failFast === true,
-      shard: settings.shard,
-      done: resume?.done,
-      signal: options.signal,
-    });
-    const wantProgress = options.progress === 'auto' || options.progress === undefined ? progressWanted(stderr, env) : options.progress;
-    const progress: ProgressReporter = wantProgress ? lineProgress(stderr, { color: colorWanted(env) }) : noProgress;
-    progress.start(() => runner.snapshot());
+    const readerGone = new AbortController();
+    const sink = openSink(settings, options, resume, () => readerGone.abort());
     let result: RunnerResult | undefined;
     try {
-      result = await runner.run(jobs);
+      const hint = options.concurrency !== undefined ? concurrencyHint(jobs, plan) : null;
+      if (hint) stderr.write(`tcpcmd run: ${hint}\n`);
+
+      const runner = new Runner(input, known, sink, {
+        connect: options.connect,
+        connectOptions: options.connectOptions,
+        concurrency: settings.concurrency,
+        window: settings.window,
+        windowChars: options.windowChars,
+        timeout: settings.timeout,
+        failFast: options.failFast === true,
+        shard: settings.shard,
+        done: resume?.done,
+        signal: options.signal,
+        readerGone: readerGone.signal,
+        onRow: options.onRow,
+      });
+      const wantProgress = options.progress === 'auto' || options.progress === undefined ? progressWanted(stderr, env) : options.progress;
+      const progress: ProgressReporter = wantProgress ? lineProgress(stderr, { color: colorWanted(stderr.isTTY === true, env) }) : noProgress;
+      progress.start(() => runner.snapshot());
+      try {
+        result = await runner.run(jobs);
+      } finally {
+        progress.stop();
+      }
     } finally {
-      progress.stop();
       await sink.close().catch((err: unknown) => {
         if (result !== undefined) throw err; // a run error is the one worth reporting
       });
@@ -227,34 +253,16 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
       failures: [...(resumed?.failures ?? []), ...result.tally.failures].slice(0, MAX_FAILURES),
       unreachable: result.unreachable,
       interrupted: result.interrupted,
+      readerGone: result.readerGone,
       durationMs: Date.now() - startedAt,
       output: settings.out ?? null,
     };
-    summary.exitCode = exitCodeFor(summary, result.targetsTried);
-    if (options.printSummary !== false) stderr.write(formatSummary(summary));
+    summary.exitCode = summaryExitCode(summary, result.targetsTried);
+    // Nobody reads on (`| head`): stop as quietly as any filter would.
+    if (options.printSummary !== false && !summary.readerGone) stderr.write(formatSummary(summary));
     return summary;
   } finally {
     await spooled?.cleanup();
-  }
-}
-
-/** The exit code for an error runBatch threw (the CLI's table may say the same). */
-export function batchExitCode(err: unknown): number {
-  if (!isTcpcmdError(err)) return 1;
-  switch (err.code) {
-    case ErrorCode.USAGE:
-    case ErrorCode.BAD_INPUT:
-    case ErrorCode.IO_ERROR:
-      return 2;
-    case ErrorCode.CONNECT_FAILED:
-    case ErrorCode.AUTH_FAILED:
-    case ErrorCode.AUTH_REQUIRED:
-    case ErrorCode.TLS_ERROR:
-      return 3;
-    case ErrorCode.INTERRUPTED:
-      return 130;
-    default:
-      return 1;
   }
 }
 

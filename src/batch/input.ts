@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ErrorCode, TcpcmdError, type Parsed } from '../protocol/index.js';
-import { type ExpectExit, INPUT_COLUMNS, type InputColumn, isInputColumn, isKnownColumn, normalizeColumnName } from './columns.js';
+import { type ExpectExit, INPUT_COLUMNS, type InputColumn, isKnownColumn, mapHeader, normalizeColumnName } from './columns.js';
 import { CsvSyntaxError, isBlankRecord, readCsvCells, readCsvRecords } from './csv-records.js';
 import { cachedExpect, parseExpectExit, parseTimeout } from './expect.js';
 import { ProblemList } from './problems.js';
@@ -88,24 +88,14 @@ export function detectHeader(cells: readonly string[], ignoreUnknownColumns = fa
   const names = cells.map(normalizeColumnName);
   const hasCommand = names.includes('command');
   if (!hasCommand && !(names.length > 1 && names.every(isKnownColumn))) return { kind: 'none' };
-  const problems: string[] = [];
-  const columns: (InputColumn | null)[] = [];
-  const seen = new Set<string>();
-  for (const n of names) {
-    if (n !== '' && seen.has(n)) problems.push(`column "${n}" appears twice in the header`);
-    seen.add(n);
-    if (isInputColumn(n)) columns.push(n);
-    else {
-      if (!isKnownColumn(n) && !ignoreUnknownColumns) {
-        problems.push(
-          n === ''
-            ? 'the header has an empty column name'
-            : `unknown column "${n}" (known: ${INPUT_COLUMNS.join(', ')}; --ignore-unknown-columns skips it)`,
-        );
-      }
-      columns.push(null);
-    }
-  }
+  const { columns, problems } = mapHeader(names, {
+    columns: INPUT_COLUMNS,
+    // Transcript columns are known (a results file replays as it is) and ignored.
+    accept: (n) => ignoreUnknownColumns || isKnownColumn(n),
+    unknown: (n) =>
+      n === '' ? 'the header has an empty column name' : `unknown column "${n}" (known: ${INPUT_COLUMNS.join(', ')}; --ignore-unknown-columns skips it)`,
+    twice: (n) => `column "${n}" appears twice in the header`,
+  });
   if (!hasCommand) problems.push(`the header has no "command" column (it names ${names.join(', ')})`);
   return { kind: 'header', columns, problems };
 }
@@ -113,7 +103,7 @@ export function detectHeader(cells: readonly string[], ignoreUnknownColumns = fa
 const HEADERLESS: (InputColumn | null)[] = ['command'];
 
 /** One data record -> one row, or the first thing wrong with it. */
-export function parseRecord(
+function parseRecord(
   cells: readonly string[],
   schema: Pick<InputSchema, 'hasHeader' | 'columns'>,
   seq: number,

@@ -1,7 +1,7 @@
 /**
  * The progress line on stderr: done / total, ok / failed, rate and ETA,
  * redrawn in place a few times a second. Only on a terminal and never in CI;
- * colour unless NO_COLOR. Behind a small interface, so a library bar
+ * colour as colorWanted says. Behind a small interface, so a library bar
  * (e.g. cli-progress) can replace it without touching the runner.
  */
 import { formatDuration } from './summary.js';
@@ -32,14 +32,26 @@ export function progressWanted(stream: TerminalLike, env: NodeJS.ProcessEnv): bo
   return stream.isTTY === true && !ci && env.TERM !== 'dumb';
 }
 
-export function colorWanted(env: NodeJS.ProcessEnv): boolean {
-  return env.NO_COLOR === undefined || env.NO_COLOR === '';
+/** FORCE_COLOR values that turn colour on, as Node reads them (any other value turns it off). */
+const FORCE_ON = new Set(['', '1', '2', '3', 'true']);
+
+/**
+ * Whether to colour what goes to a stream (`terminal`: it is a TTY), for the
+ * progress line and the REPL alike. NO_COLOR set and not empty: never
+ * (https://no-color.org). Else FORCE_COLOR decides when set, as in Node
+ * (`1`, `true`, `''`: colour, even into a pipe; `0`, `false`: none). Else
+ * colour on a terminal, unless TERM is dumb.
+ */
+export function colorWanted(terminal: boolean, env: NodeJS.ProcessEnv): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined) return FORCE_ON.has(env.FORCE_COLOR.toLowerCase());
+  return terminal && env.TERM !== 'dumb';
 }
 
 export const noProgress: ProgressReporter = { start() {}, stop() {} };
 
-/** Renders one status line; exported for tests. */
-export function renderLine(s: ProgressSnapshot, elapsedMs: number, width: number, color: boolean): string {
+/** Renders one status line. */
+function renderLine(s: ProgressSnapshot, elapsedMs: number, width: number, color: boolean): string {
   const rate = elapsedMs > 0 ? (s.done * 1000) / elapsedMs : 0;
   const eta = rate > 0 && s.total > s.done ? formatDuration(((s.total - s.done) / rate) * 1000) : '-';
   const paint = (code: number, text: string): string => (color ? `\x1b[${code}m${text}\x1b[0m` : text);

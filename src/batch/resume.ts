@@ -6,9 +6,9 @@
  * row exactly once.
  */
 import { closeSync, createReadStream, openSync, readSync, renameSync, statSync, truncateSync, writeSync } from 'node:fs';
-import { ErrorCode, TcpcmdError, formatAddress, parseAddress } from '../protocol/index.js';
+import { ErrorCode, LineDecoder, TcpcmdError, formatAddress, parseAddress } from '../protocol/index.js';
 import { OUTPUT_COLUMNS, type OutputRow, isStatus, normalizeColumnName } from './columns.js';
-import { CsvSyntaxError, isBlankRecord, readCsvRecords } from './csv-records.js';
+import { CsvSyntaxError, DEFAULT_MAX_RECORD_SIZE, isBlankRecord, readCsvRecords } from './csv-records.js';
 import { parseExpectExit } from './expect.js';
 import { type Shard, inShard } from './shard.js';
 import { Tally } from './summary.js';
@@ -149,24 +149,25 @@ async function* csvItems(path: string, file: string, head: { seen: boolean; end:
   }
 }
 
-/** The rows of a JSONL file with their byte offsets; ends at a line with no line break. */
+/**
+ * The rows of a JSONL file with their byte offsets; ends at a line with no
+ * line break. A line may be as large as a CSV record (DEFAULT_MAX_RECORD_SIZE).
+ */
 async function* jsonlItems(path: string, file: string): AsyncGenerator<Item> {
-  let rest = Buffer.alloc(0);
+  const decoder = new LineDecoder(DEFAULT_MAX_RECORD_SIZE, { keepCR: true }); // every byte counted, for the offsets
   let offset = 0;
   let line = 0;
   for await (const chunk of createReadStream(path)) {
-    let buf = rest.length === 0 ? (chunk as Buffer) : Buffer.concat([rest, chunk as Buffer]);
-    let nl: number;
-    while ((nl = buf.indexOf(10)) !== -1) {
+    for (const event of decoder.push(chunk as Buffer)) {
       line++;
-      const text = buf.subarray(0, nl).toString('utf8');
+      if (event.kind === 'too-large') throw notResults(file, line, `a line is larger than ${DEFAULT_MAX_RECORD_SIZE} bytes`);
+      if (event.kind === 'bad-utf8') throw notResults(file, line, 'not UTF-8 text');
       const start = offset;
-      offset += nl + 1;
-      buf = buf.subarray(nl + 1);
-      if (text.trim() === '') continue;
+      offset += Buffer.byteLength(event.line) + 1;
+      if (event.line.trim() === '') continue;
       let value: unknown;
       try {
-        value = JSON.parse(text);
+        value = JSON.parse(event.line);
       } catch {
         throw notResults(file, line, 'not a JSON object');
       }
@@ -174,7 +175,6 @@ async function* jsonlItems(path: string, file: string): AsyncGenerator<Item> {
       if (typeof row === 'string') throw notResults(file, line, row);
       yield { line, start, end: offset, row };
     }
-    rest = Buffer.from(buf); // copy: keep only the unfinished line, not the whole chunk
   }
 }
 

@@ -11,6 +11,8 @@
  *   and every run not started gets a `skipped` row.
  * - An interrupt (the signal) cancels the runs in flight and writes nothing
  *   for the runs not started.
+ * - When the reader of the output goes away (`| head`), the runs in flight
+ *   are cancelled and nothing more is run, written or counted.
  */
 import { setMaxListeners } from 'node:events';
 import type { ConnectOptions, RunOptions, RunResult } from '../client/types.js';
@@ -61,6 +63,10 @@ export interface RunnerOptions {
   signal?: AbortSignal;
   /** After an interrupt, how long runs in flight get to answer before their connections are closed. */
   cancelGraceMs?: number;
+  /** Fires when nobody reads the output any more (EPIPE on stdout): stop, quietly. */
+  readerGone?: AbortSignal;
+  /** Told of each row as it is handed to the sink. */
+  onRow?: (row: OutputRow) => void;
 }
 
 export interface RunnerResult {
@@ -69,6 +75,8 @@ export interface RunnerResult {
   /** Targets a connection was attempted to. */
   targetsTried: number;
   interrupted: boolean;
+  /** The output's reader went away: the runs after that were cancelled and not counted. */
+  readerGone: boolean;
   /** Runs planned for this invocation. */
   planned: number;
 }
@@ -139,7 +147,8 @@ export class Runner {
   private targetsTried = 0;
   private failFastTripped = false;
   private interrupted = false;
-  /** Fired on fail-fast or interrupt: cancels the runs in flight. */
+  private readerGone = false;
+  /** Fired on fail-fast, interrupt or a gone reader: cancels the runs in flight. */
   private readonly cancel = new AbortController();
   private readonly lanes = new Set<Lane>();
   private planned = 0;
@@ -167,9 +176,12 @@ export class Runner {
   async run(jobs: readonly Job[]): Promise<RunnerResult> {
     this.planned = jobs.reduce((n, job) => n + this.remaining(job), 0);
     const onAbort = (): void => this.interrupt();
-    const { signal } = this.options;
+    const onReaderGone = (): void => this.stopForGoneReader();
+    const { signal, readerGone } = this.options;
     if (signal?.aborted) this.interrupt();
+    if (readerGone?.aborted) this.stopForGoneReader();
     signal?.addEventListener('abort', onAbort, { once: true });
+    readerGone?.addEventListener('abort', onReaderGone, { once: true });
     try {
       const slots = new Slots(this.options.concurrency);
       const running: Promise<void>[] = [];
@@ -190,6 +202,7 @@ export class Runner {
       await Promise.all(running);
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      readerGone?.removeEventListener('abort', onReaderGone);
     }
     if (this.failure !== undefined) throw this.failure;
     return {
@@ -197,13 +210,14 @@ export class Runner {
       unreachable: this.unreachable,
       targetsTried: this.targetsTried,
       interrupted: this.interrupted,
+      readerGone: this.readerGone,
       planned: this.planned,
     };
   }
 
-  /** Interrupted, or the output (or a job) failed: nothing more is started. */
+  /** Interrupted, the output failed or has no reader, or a job failed: nothing more is started. */
   private stopped(): boolean {
-    return this.interrupted || this.failure !== undefined || this.sink.error !== undefined;
+    return this.interrupted || this.readerGone || this.failure !== undefined || this.sink.error !== undefined;
   }
 
   /** A job failed (e.g. the input could not be read): stop everything, report it at the end. */
@@ -215,8 +229,18 @@ export class Runner {
   private interrupt(): void {
     if (this.interrupted) return;
     this.interrupted = true;
-    this.cancel.abort(new TcpcmdError(ErrorCode.CANCELLED, 'interrupted'));
-    // Runs that do not answer the cancel in time are failed by closing their connections.
+    this.cancelInFlight('interrupted');
+  }
+
+  private stopForGoneReader(): void {
+    if (this.readerGone) return;
+    this.readerGone = true;
+    this.cancelInFlight('nobody reads the results any more');
+  }
+
+  /** Cancels the runs in flight; those that do not answer in time are failed by closing their connections. */
+  private cancelInFlight(why: string): void {
+    this.cancel.abort(new TcpcmdError(ErrorCode.CANCELLED, why));
     const grace = setTimeout(() => {
       for (const lane of this.lanes) void lane.conn?.close().catch(() => undefined);
     }, this.options.cancelGraceMs ?? 2000);
@@ -230,8 +254,10 @@ export class Runner {
   }
 
   private emit(row: OutputRow, listed = true): void {
+    if (this.readerGone) return; // not written, so not counted: the exit code is that of the rows delivered
     this.tally.add(row, listed);
     this.sink.push(row);
+    this.options.onRow?.(row);
     if (this.options.failFast && row.status !== 'ok') this.tripFailFast();
   }
 
@@ -295,7 +321,7 @@ export class Runner {
       reached = lanes.length > 0;
     }
     const unreachable: Unreachable | undefined =
-      !reached && !this.failFastTripped && !this.interrupted ? { target: key, error: deadError, rows: 0 } : undefined;
+      !reached && !this.failFastTripped && !this.interrupted && !this.readerGone ? { target: key, error: deadError, rows: 0 } : undefined;
     if (unreachable) this.unreachable.push(unreachable);
 
     const reconnect = async (lane: Lane): Promise<void> => {

@@ -2,12 +2,13 @@
  * Counting outcomes and saying how the batch went: the summary object the CLI
  * turns into an exit code, and its text for stderr.
  */
+import { Exit } from '../protocol/index.js';
 import type { OutputRow, Status } from './columns.js';
 import { explainRow } from './expect.js';
 
 export type StatusCounts = Record<Status, number>;
 
-export function emptyCounts(): StatusCounts {
+function emptyCounts(): StatusCounts {
   return { ok: 0, failed: 0, error: 0, timeout: 0, skipped: 0 };
 }
 
@@ -39,8 +40,8 @@ export interface Unreachable {
   rows: number;
 }
 
-/** 0 all passed; 1 something failed or did not run; 3 no target could be reached; 130 interrupted. */
-export type BatchExitCode = 0 | 1 | 3 | 130;
+/** OK all passed; FAILED something failed or did not run; CONNECT no target could be reached; INTERRUPTED. */
+export type BatchExitCode = typeof Exit.OK | typeof Exit.FAILED | typeof Exit.CONNECT | typeof Exit.INTERRUPTED;
 
 export interface BatchSummary {
   exitCode: BatchExitCode;
@@ -61,15 +62,21 @@ export interface BatchSummary {
   /** Targets whose connection failed; their rows are error rows. */
   unreachable: Unreachable[];
   interrupted: boolean;
+  /**
+   * Nobody read the results any more (stdout's reader left: `| head`): the
+   * batch stopped early and quietly. Rows that ended after that were not
+   * written and are not counted; the exit code is that of the rows before.
+   */
+  readerGone: boolean;
   durationMs: number;
   /** The results file, or null for stdout. */
   output: string | null;
 }
 
-export function exitCodeFor(s: Pick<BatchSummary, 'interrupted' | 'counts' | 'rows' | 'unreachable'>, targetsTried: number): BatchExitCode {
-  if (s.interrupted) return 130;
-  if (targetsTried > 0 && s.unreachable.length === targetsTried) return 3;
-  return s.rows === s.counts.ok ? 0 : 1;
+export function summaryExitCode(s: Pick<BatchSummary, 'interrupted' | 'counts' | 'rows' | 'unreachable'>, targetsTried: number): BatchExitCode {
+  if (s.interrupted) return Exit.INTERRUPTED;
+  if (targetsTried > 0 && s.unreachable.length === targetsTried) return Exit.CONNECT;
+  return s.rows === s.counts.ok ? Exit.OK : Exit.FAILED;
 }
 
 function plural(n: number, word: string): string {

@@ -5,14 +5,17 @@
  */
 import {
   type Address,
+  DEFAULT_PORT,
   ErrorCode,
   TcpcmdError,
   formatAddress,
   isTcpcmdError,
   parseAddress,
+  parseHostPort,
   parsePort,
   type Parsed,
 } from '../protocol/index.js';
+import { mapHeader, normalizeColumnName } from './columns.js';
 import { CsvSyntaxError, isBlankRecord, readCsvRecords } from './csv-records.js';
 import { ProblemList } from './problems.js';
 
@@ -86,18 +89,15 @@ export async function loadTargets(
     for await (const rec of readCsvRecords(path, { displayName })) {
       if (isBlankRecord(rec.cells)) continue;
       if (columns === undefined) {
-        const names = rec.cells.map((c) => c.trim().toLowerCase());
+        const names = rec.cells.map(normalizeColumnName);
         if (names.includes('host')) {
-          columns = [];
-          for (const n of names) {
-            if ((TARGET_COLUMNS as readonly string[]).includes(n)) {
-              if (columns.includes(n as TargetColumn)) problems.add(rec.line, `column "${n}" appears twice`);
-              columns.push(n as TargetColumn);
-            } else {
-              problems.add(rec.line, `unknown column "${n}" (known: ${TARGET_COLUMNS.join(', ')})`);
-              columns.push(null);
-            }
-          }
+          const header = mapHeader(names, {
+            columns: TARGET_COLUMNS,
+            unknown: (n) => `unknown column "${n}" (known: ${TARGET_COLUMNS.join(', ')})`,
+            twice: (n) => `column "${n}" appears twice`,
+          });
+          columns = header.columns;
+          for (const p of header.problems) problems.add(rec.line, p);
           continue;
         }
         columns = [...TARGET_COLUMNS];
@@ -139,13 +139,10 @@ function parseTargetRow(host: string, port: string, name: string, tokenEnv: stri
   if (host === '') return { ok: false, message: 'host is empty' };
   let address: Address;
   try {
-    address = parseAddress(host, -1); // -1: "no port given", told apart below
-    if (port !== '') {
-      if (address.port !== -1) return { ok: false, message: `host "${host}" has a port and the port column is set too: keep one` };
-      address = { host: address.host, port: parsePort(port) };
-    } else if (address.port === -1) {
-      address = parseAddress(host);
-    }
+    const given = parseHostPort(host);
+    if (port === '') address = { host: given.host, port: given.port ?? DEFAULT_PORT };
+    else if (given.port !== null) return { ok: false, message: `host "${host}" has a port and the port column is set too: keep one` };
+    else address = { host: given.host, port: parsePort(port) };
   } catch (err) {
     return { ok: false, message: (err as Error).message };
   }

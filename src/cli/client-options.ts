@@ -1,9 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
 import type { Argv } from 'yargs';
-import { ErrorCode, TcpcmdError } from '../protocol/index.js';
-// Small modules only: `tcpcmd serve` loads this file too, and must not load the client.
+import { ErrorCode, TcpcmdError, positiveMs } from '../protocol/index.js';
 import { knownHostsPath, normalizeFingerprint } from '../client/known-hosts.js';
 import type { ConnectOptions, KnownHostsOptions } from '../client/index.js';
+import { readPem, readTokenFile } from './files.js';
 
 export interface ClientFlags {
   tls?: boolean;
@@ -35,45 +34,10 @@ export function withClientFlags<T>(y: Argv<T>): Argv<T & ClientFlags> {
   return y.options(CLIENT_FLAGS) as unknown as Argv<T & ClientFlags>;
 }
 
-/** Reads a file that holds a secret token; the token is the file's first line. */
-export function readTokenFile(path: string): string {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new TcpcmdError(ErrorCode.USAGE, `cannot read the token file ${path}: ${(err as Error).message}`, { cause: err });
-  }
-  const token = text.split(/\r?\n/)[0]?.trim() ?? '';
-  if (token === '') throw new TcpcmdError(ErrorCode.USAGE, `the token file ${path} is empty`);
-  return token;
-}
-
-/** The file's mode (e.g. `0644`) when users other than its owner may read it; undefined otherwise or on Windows. */
-export function looselyReadable(path: string): string | undefined {
-  if (process.platform === 'win32') return undefined;
-  try {
-    const mode = statSync(path).mode & 0o777;
-    return (mode & 0o044) !== 0 ? `0${mode.toString(8)}` : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function readPem(path: string, what: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new TcpcmdError(ErrorCode.USAGE, `cannot read the ${what} file ${path}: ${(err as Error).message}`, { cause: err });
-  }
-}
-
 export function connectOptionsFrom(flags: ClientFlags): ConnectOptions {
   const options: ConnectOptions = {};
   if (flags['token-file']) options.token = readTokenFile(flags['token-file']);
-  if (flags['connect-timeout'] !== undefined) {
-    if (!(flags['connect-timeout'] > 0)) throw new TcpcmdError(ErrorCode.USAGE, `--connect-timeout must be a positive number of ms, got ${flags['connect-timeout']}`);
-    options.connectTimeoutMs = flags['connect-timeout'];
-  }
+  if (flags['connect-timeout'] !== undefined) options.connectTimeoutMs = positiveMs(flags['connect-timeout'], '--connect-timeout');
   if (flags.fingerprint !== undefined && normalizeFingerprint(flags.fingerprint).length !== 95) {
     throw new TcpcmdError(ErrorCode.USAGE, `--fingerprint must be a SHA-256 fingerprint (64 hex digits, colons optional, as \`tcpcmd serve\` prints it), got "${flags.fingerprint}"`);
   }
@@ -99,5 +63,3 @@ function knownHostsFor(flags: ClientFlags): KnownHostsOptions {
     onNotice: (message) => void process.stderr.write(`${message}\n`),
   };
 }
-
-export { readPem };

@@ -1,21 +1,7 @@
-import { ErrorCode, isTcpcmdError, type ErrorCode as Code } from '../protocol/index.js';
+import { ErrorCode, Exit, isTcpcmdError, type ErrorCode as Code } from '../protocol/index.js';
 
-/** The CLI's exit codes (docs: README "Exit codes"). */
-export const Exit = {
-  OK: 0,
-  /** A command failed or an expectation did not hold. */
-  FAILED: 1,
-  /** Usage or input error. */
-  USAGE: 2,
-  /** Could not connect, the server refused us, or auth failed. */
-  CONNECT: 3,
-  /** Interrupted (Ctrl+C). */
-  INTERRUPTED: 130,
-  /** The reader of our output went away (`| head`), as for a program stopped by SIGPIPE. */
-  BROKEN_PIPE: 141,
-  /** `exec`'s own failures, as in ssh. */
-  EXEC_FAILURE: 255,
-} as const;
+// The codes themselves are pure data in protocol/, so batch and repl use them without importing the CLI.
+export { Exit };
 
 const byCode: Partial<Record<Code, number>> = {
   [ErrorCode.USAGE]: Exit.USAGE,

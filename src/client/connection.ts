@@ -18,10 +18,26 @@ export interface OutputChunk {
   data: string;
 }
 
-/** A run whose output is read as an async iterator; `result` settles when it ends. */
+/**
+ * A run whose output is read as an async iterator; `result` settles when it
+ * ends. Read it (or `break`): output not read yet is held, and past
+ * STREAM_HIGH_WATER chunks the connection stops reading from the server
+ * until the loop catches up, so a run that is never read never ends.
+ * Leaving the loop early (`break`, `return`, a throw) cancels the run.
+ */
 export interface RunStream extends AsyncIterable<OutputChunk> {
   readonly result: Promise<RunResult>;
+  /** Chunks received and not yet read. */
+  readonly buffered: number;
 }
+
+export interface StreamOptions extends Omit<RunOptions, 'onOutput'> {
+  /** Chunks held before the connection stops reading from the server. Default STREAM_HIGH_WATER. */
+  highWaterMark?: number;
+}
+
+/** Chunks a stream() holds before the connection pauses. */
+export const STREAM_HIGH_WATER = 64;
 
 /**
  * A ready session with a tcpcmd server. Runs may be pipelined: call `run` many
@@ -34,6 +50,10 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
   private ended: TcpcmdError | undefined;
   private closing = false;
   private readonly writer: BatchedWriter;
+  /** pause() was called. */
+  private paused = false;
+  /** Streams whose reader is behind: the socket stays paused while any is. */
+  private holds = 0;
 
   /** @internal — use `connect()`. */
   constructor(private readonly socket: Socket, readonly info: ServerInfo) {
@@ -80,35 +100,66 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
     });
   }
 
-  /** Runs a command and yields its output as it arrives. */
-  stream(cmd: string, options: Omit<RunOptions, 'onOutput'> = {}): RunStream {
+  /**
+   * Runs a command and yields its output as it arrives, with backpressure
+   * (see RunStream). Output is not also collected into the result unless
+   * `collect: true`.
+   */
+  stream(cmd: string, options: StreamOptions = {}): RunStream {
+    const { highWaterMark = STREAM_HIGH_WATER, signal: callerSignal, ...runOptions } = options;
     const queue: OutputChunk[] = [];
     let wake: (() => void) | undefined;
     let finished = false;
+    let left = false; // the loop ended: what still comes is dropped
+    let holding = false;
+    const hold = (on: boolean): void => {
+      if (on === holding) return;
+      holding = on;
+      this.holds += on ? 1 : -1;
+      this.applyPause();
+    };
+    const stop = new AbortController();
+    const signal = callerSignal ? AbortSignal.any([callerSignal, stop.signal]) : stop.signal;
     const result = this.run(cmd, {
-      ...options,
+      collect: false,
+      ...runOptions,
+      signal,
       onOutput: (stream, data) => {
+        if (left) return;
         queue.push({ stream, data });
+        if (queue.length >= highWaterMark) hold(true);
         wake?.();
       },
     });
     const settle = (): void => {
       finished = true;
+      hold(false);
       wake?.();
     };
     result.then(settle, settle);
     return {
       result,
+      get buffered() {
+        return queue.length;
+      },
       async *[Symbol.asyncIterator]() {
-        for (;;) {
-          const chunk = queue.shift();
-          if (chunk) {
-            yield chunk;
-            continue;
+        try {
+          for (;;) {
+            const chunk = queue.shift();
+            if (chunk) {
+              if (queue.length <= highWaterMark / 2) hold(false);
+              yield chunk;
+              continue;
+            }
+            if (finished) break;
+            await new Promise<void>((resolve) => (wake = resolve));
+            wake = undefined;
           }
-          if (finished) break;
-          await new Promise<void>((resolve) => (wake = resolve));
-          wake = undefined;
+        } finally {
+          left = true;
+          queue.length = 0;
+          hold(false);
+          if (!finished) stop.abort(); // the loop was left early: cancel the run
         }
         await result; // surfaces a lost connection to the loop
       },
@@ -117,11 +168,19 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
 
   /** Stops reading from the server (TCP backpressure reaches the server, which pauses the command). */
   pause(): void {
-    this.socket.pause();
+    this.paused = true;
+    this.applyPause();
   }
 
+  /** Reads again, unless a stream's reader is still behind (it resumes when it catches up). */
   resume(): void {
-    this.socket.resume();
+    this.paused = false;
+    this.applyPause();
+  }
+
+  private applyPause(): void {
+    if (this.paused || this.holds > 0) this.socket.pause();
+    else this.socket.resume();
   }
 
   /** Says bye and closes; runs still waiting are rejected with CONNECTION_CLOSED. */

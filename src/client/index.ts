@@ -1,5 +1,5 @@
 export { connect, DEFAULT_CONNECT_TIMEOUT_MS } from './connect.js';
-export { Connection, type OutputChunk, type RunStream } from './connection.js';
+export { Connection, STREAM_HIGH_WATER, type OutputChunk, type RunStream, type StreamOptions } from './connection.js';
 export type { ConnectOptions, KnownHostsOptions, RunOptions, RunResult, ServerInfo, TlsOptions, TrustQuestion } from './types.js';
 export { hostKey, knownHostsPath, lookupKnownHost, normalizeFingerprint, rememberHost, type KnownHostMatch } from './known-hosts.js';
 export { UntrustedServerError, checkServerCertificate } from './server-trust.js';

@@ -1,18 +1,17 @@
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ErrorCode, TcpcmdError, formatAddress, type Address } from '../protocol/index.js';
+import { stateDir } from './state-dir.js';
 
 /**
  * Certificates accepted on first use, as ssh's known_hosts: one line per
  * server, `host:port sha256 AB:CD:…`. A line starting with `#` is a comment.
  */
 
-/** Where the accepted fingerprints live: $TCPCMD_KNOWN_HOSTS, else $XDG_STATE_HOME/tcpcmd/known_hosts, else ~/.local/state/tcpcmd/known_hosts. */
+/** Where the accepted fingerprints live: $TCPCMD_KNOWN_HOSTS, else `known_hosts` in stateDir() ($XDG_STATE_HOME/tcpcmd, else ~/.local/state/tcpcmd). */
 export function knownHostsPath(env: NodeJS.ProcessEnv = process.env): string {
   if (env.TCPCMD_KNOWN_HOSTS) return env.TCPCMD_KNOWN_HOSTS;
-  const state = env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
-  return join(state, 'tcpcmd', 'known_hosts');
+  return join(stateDir(env), 'known_hosts');
 }
 
 /** The name a server is remembered by: `host:port` as the user wrote the host (lower-cased), `[v6]:port` for IPv6. */

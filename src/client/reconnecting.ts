@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { ErrorCode, TcpcmdError, isTcpcmdError } from '../protocol/index.js';
 import type { Connection } from './connection.js';
+import { FINAL_CONNECT_ERRORS } from './final-errors.js';
 
 /** Opens a fresh connection to the same place (e.g. `(signal) => connect(address, { ...options, signal })`). */
 export type Opener = (signal: AbortSignal) => Promise<Connection>;
@@ -11,15 +12,6 @@ export interface ReconnectOptions {
   /** Longest wait between tries. Default 5,000 ms. */
   maxDelayMs?: number;
 }
-
-/** Answers that waiting will not change: background tries stop (`ready()` still tries on demand). */
-const FINAL = new Set<string>([
-  ErrorCode.AUTH_FAILED,
-  ErrorCode.AUTH_REQUIRED,
-  ErrorCode.TLS_ERROR,
-  ErrorCode.PROTECTED_MODE,
-  ErrorCode.PROTOCOL_VERSION,
-]);
 
 function asTcpcmdError(err: unknown): TcpcmdError {
   if (isTcpcmdError(err)) return err;
@@ -97,7 +89,8 @@ export class ReconnectingConnection extends EventEmitter<{
         this.attempt = undefined;
         const error = asTcpcmdError(err);
         if (this.ended) throw error;
-        if (!FINAL.has(error.code)) this.schedule();
+        // Answers that waiting will not change stop the background tries (`ready()` still tries on demand).
+        if (!FINAL_CONNECT_ERRORS.has(error.code)) this.schedule();
         else if (background) this.emit('stopped', error);
         throw error;
       },

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, TcpcmdError, formatAddress, isTcpcmdError, type Address } from '../protocol/index.js';
 import { connect } from './connect.js';
+import { FINAL_CONNECT_ERRORS } from './final-errors.js';
 import type { ConnectOptions } from './types.js';
 
 export interface WaitOptions extends ConnectOptions {
@@ -17,10 +18,12 @@ export interface WaitResult {
 /** The least time worth a try: less, and the try could only report its own timeout. */
 const MIN_TRY_MS = 25;
 
-/** Server answers that prove it is up even though we may not go further. */
+/**
+ * Server answers that prove it is up even though we may not go further.
+ * AUTH_REQUIRED (no token given) is also final, but for waiting it means
+ * "up": it is checked before the final answers.
+ */
 const UP_ANYWAY = new Set<string>([ErrorCode.AUTH_REQUIRED, ErrorCode.TOO_MANY_SESSIONS]);
-/** Answers that waiting will not change. */
-const FINAL = new Set<string>([ErrorCode.AUTH_FAILED, ErrorCode.TLS_ERROR, ErrorCode.PROTECTED_MODE, ErrorCode.PROTOCOL_VERSION]);
 
 /** Tries to connect (with backoff from 100 ms to 1 s) until a tcpcmd server answers or time runs out. */
 export async function waitForServer(address: Address, options: WaitOptions): Promise<WaitResult> {
@@ -40,7 +43,7 @@ export async function waitForServer(address: Address, options: WaitOptions): Pro
     } catch (err) {
       last = err;
       if (isTcpcmdError(err) && UP_ANYWAY.has(err.code)) return { server: 'tcpcmd', hostname: formatAddress(address), tries };
-      if (isTcpcmdError(err) && FINAL.has(err.code)) throw err;
+      if (isTcpcmdError(err) && FINAL_CONNECT_ERRORS.has(err.code)) throw err;
     }
     const wait = Math.min(delay, deadline - Date.now());
     if (wait <= 0) break;

@@ -24,18 +24,24 @@ export function parsePort(value: string | number, what = 'port', allowZero = fal
  * The port defaults to 10000, as in the original tool.
  */
 export function parseAddress(text: string, defaultPort = DEFAULT_PORT): Address {
+  const { host, port } = parseHostPort(text);
+  return { host, port: port ?? defaultPort };
+}
+
+/** As parseAddress, but says whether the text gave a port: null when it did not. */
+export function parseHostPort(text: string): { host: string; port: number | null } {
   const input = text.trim();
   if (input === '') throw new TcpcmdError(ErrorCode.USAGE, 'address is empty: expected host[:port], e.g. 127.0.0.1:10000');
   const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(input);
   if (bracketed) {
     const host = bracketed[1] ?? '';
-    return { host, port: bracketed[2] === undefined ? defaultPort : parsePort(bracketed[2], `port in "${input}"`) };
+    return { host, port: bracketed[2] === undefined ? null : parsePort(bracketed[2], `port in "${input}"`) };
   }
   const colons = input.split(':').length - 1;
-  if (colons > 1) return { host: input, port: defaultPort }; // bare IPv6
+  if (colons > 1) return { host: input, port: null }; // bare IPv6
   const [host = '', port] = input.split(':');
   if (/\s/.test(host)) throw new TcpcmdError(ErrorCode.USAGE, `host in "${input}" must not contain spaces`);
-  return { host: host === '' ? DEFAULT_HOST : host, port: port === undefined ? defaultPort : parsePort(port, `port in "${input}"`) };
+  return { host: host === '' ? DEFAULT_HOST : host, port: port === undefined ? null : parsePort(port, `port in "${input}"`) };
 }
 
 export function formatAddress({ host, port }: Address): string {

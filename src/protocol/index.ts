@@ -5,3 +5,5 @@ export * from './line-decoder.js';
 export * from './address.js';
 export * from './version.js';
 export * from './batched-writer.js';
+export * from './exit-codes.js';
+export * from './timeouts.js';

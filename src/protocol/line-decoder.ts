@@ -9,6 +9,15 @@ export type LineEvent =
   /** A line grew past the limit; nothing after this is decoded (the peer is to be dropped). */
   | { kind: 'too-large'; bytes: number };
 
+export interface LineDecoderOptions {
+  /**
+   * Keep a line's trailing `\r` (dropped by default, so CRLF from telnet or nc
+   * works): then each line's UTF-8 length plus one is exactly the bytes it took,
+   * for callers that track offsets.
+   */
+  keepCR?: boolean;
+}
+
 /**
  * Splits a byte stream into `\n`-terminated lines (a trailing `\r` is dropped,
  * so CRLF from telnet or nc works). Works on bytes, so a chunk may end anywhere,
@@ -21,7 +30,11 @@ export class LineDecoder {
   private pending = 0;
   private stopped = false;
 
-  constructor(private readonly maxLine: number = DEFAULT_MAX_FRAME) {}
+  private readonly keepCR: boolean;
+
+  constructor(private readonly maxLine: number = DEFAULT_MAX_FRAME, options: LineDecoderOptions = {}) {
+    this.keepCR = options.keepCR === true;
+  }
 
   /** Feeds a chunk; returns the events it completes, in order. */
   push(chunk: Buffer): LineEvent[] {
@@ -42,7 +55,7 @@ export class LineDecoder {
         this.parts = [];
         this.pending = 0;
       }
-      events.push(decodeLine(line));
+      events.push(decodeLine(line, this.keepCR));
       start = nl + 1;
     }
     if (start < chunk.length) {
@@ -69,8 +82,8 @@ export class LineDecoder {
   }
 }
 
-function decodeLine(bytes: Buffer): LineEvent {
-  const end = bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.length - 1 : bytes.length;
+function decodeLine(bytes: Buffer, keepCR: boolean): LineEvent {
+  const end = !keepCR && bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.length - 1 : bytes.length;
   const body = bytes.subarray(0, end);
   if (!isUtf8(body)) return { kind: 'bad-utf8', bytes: body.length };
   return { kind: 'line', line: body.toString('utf8') };

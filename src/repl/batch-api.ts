@@ -10,3 +10,4 @@ export { RowSink, fileSink } from '../batch/writers/row-sink.js';
 export { judge, judgeRejection } from '../batch/expect.js';
 export { loadTargets, type BatchTarget } from '../batch/targets.js';
 export { formatDuration } from '../batch/summary.js';
+export { colorWanted } from '../batch/progress.js';

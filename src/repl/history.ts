@@ -8,17 +8,15 @@
  * (0600) since commands can be sensitive.
  */
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { stateDir } from '../client/state-dir.js';
 
 export const HISTORY_SIZE = 1000;
 
 /** Where history lives; null when TCPCMD_HISTORY is set to '' (no history). */
 export function historyPath(env: NodeJS.ProcessEnv): string | null {
   if (env.TCPCMD_HISTORY !== undefined) return env.TCPCMD_HISTORY === '' ? null : env.TCPCMD_HISTORY;
-  // The XDG spec says a relative XDG_STATE_HOME is invalid and to be ignored.
-  const state = env.XDG_STATE_HOME && isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : join(env.HOME || homedir(), '.local', 'state');
-  return join(state, 'tcpcmd', 'history');
+  return join(stateDir(env), 'history');
 }
 
 export class History {

@@ -6,7 +6,7 @@
  * under its command line. The rows join the session's transcript as
  * `tcpcmd run` would have written them.
  */
-import { Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { connect, type ConnectOptions, type Connection, type ReconnectingConnection } from '../client/index.js';
 import { formatAddress } from '../protocol/index.js';
 import { runBatch, type BatchConnect, type BatchConnection, type BatchSummary, type OutputRow } from './batch-api.js';
@@ -29,27 +29,6 @@ export interface LoadOptions {
   env: NodeJS.ProcessEnv;
   /** Each finished row, in order. */
   onRow(row: OutputRow): void;
-}
-
-/**
- * Reads the runner's rows back from its JSON-lines output (runBatch writes
- * rows to a stream; it has no row callback).
- */
-function rowCollector(onRow: (row: OutputRow) => void): Writable {
-  let rest = '';
-  return new Writable({
-    decodeStrings: false,
-    write(chunk: string | Buffer, _encoding, callback) {
-      const lines = (rest + chunk.toString()).split('\n');
-      rest = lines.pop() ?? '';
-      try {
-        for (const line of lines) if (line !== '') onRow(JSON.parse(line) as OutputRow);
-        callback();
-      } catch (err) {
-        callback(err as Error);
-      }
-    },
-  });
 }
 
 export async function loadBatch(options: LoadOptions): Promise<BatchSummary> {
@@ -89,8 +68,8 @@ export async function loadBatch(options: LoadOptions): Promise<BatchSummary> {
     // One session, one run in flight: output stays under its own command line.
     concurrency: 1,
     window: 1,
-    format: 'jsonl',
-    stdout: rowCollector(options.onRow),
+    stdout: null, // the rows go to the session's transcript, through onRow
+    onRow: options.onRow,
     stderr: errorOutput,
     progress: false,
     printSummary: false,

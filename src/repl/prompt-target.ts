@@ -3,7 +3,7 @@
  * (defaults localhost / 10000; a bad value is refused with the reason and
  * asked again), or a pick from the servers of `--targets servers.csv`.
  */
-import { DEFAULT_PORT, parseAddress, parsePort, type Address } from '../protocol/index.js';
+import { DEFAULT_PORT, parseAddress, parseHostPort, parsePort, type Address } from '../protocol/index.js';
 import type { BatchTarget } from './batch-api.js';
 import { ask, type PromptStreams } from './enquire.js';
 
@@ -30,11 +30,10 @@ function checkPort(text: string): true | string {
 /** Asks for the host (which may carry `:port`, then the port is not asked) and the port. */
 export async function askAddress(streams: PromptStreams): Promise<Address> {
   const host = await ask<string>(streams, { type: 'input', message: 'Host (host or host:port)', initial: 'localhost', validate: checkHost });
-  const typed = host.trim();
-  const hasPort = /^\[.*\]:/.test(typed) || (typed.split(':').length === 2 && !typed.startsWith('['));
-  if (hasPort) return parseAddress(typed);
+  const given = parseHostPort(host);
+  if (given.port !== null) return { host: given.host, port: given.port };
   const port = await ask<string>(streams, { type: 'input', message: 'Port', initial: String(DEFAULT_PORT), validate: checkPort });
-  return { host: parseAddress(typed).host, port: parsePort(port) };
+  return { host: given.host, port: parsePort(port) };
 }
 
 /** A select prompt over the servers of servers.csv. */

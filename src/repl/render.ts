@@ -1,15 +1,10 @@
 /**
- * How the REPL looks: colours (on a terminal, unless NO_COLOR) and the short
+ * How the REPL looks: colours (when `colorWanted` says so) and the short
  * line after a run that did not go well, in the style of the server's plain
  * text mode (`[exit 3]`, `[error CODE] message`) plus the duration.
  */
 import type { RunResult } from '../client/index.js';
 import { formatDuration } from './batch-api.js';
-
-/** Colour on a terminal, unless NO_COLOR is set (https://no-color.org) or TERM is dumb. */
-export function colorWanted(terminal: boolean, env: NodeJS.ProcessEnv): boolean {
-  return terminal && (env.NO_COLOR === undefined || env.NO_COLOR === '') && env.TERM !== 'dumb';
-}
 
 export interface Painter {
   red(text: string): string;

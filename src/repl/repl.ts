@@ -10,8 +10,8 @@
  */
 import type { Writable } from 'node:stream';
 import type { ConnectOptions, Connection, ReconnectingConnection } from '../client/index.js';
-import { ErrorCode, TcpcmdError, VERSION, formatAddress, isTcpcmdError } from '../protocol/index.js';
-import { formatSummary, loadTargets, type BatchTarget, type OutputRow } from './batch-api.js';
+import { ErrorCode, Exit, TcpcmdError, VERSION, formatAddress, isTcpcmdError } from '../protocol/index.js';
+import { colorWanted, formatSummary, loadTargets, type BatchTarget, type OutputRow } from './batch-api.js';
 import { createCompleter } from './completer.js';
 import { confirm, confirmationFor } from './confirm.js';
 import type { PromptStreams } from './enquire.js';
@@ -23,7 +23,7 @@ import type { ReplOptions, ReplResult } from './options.js';
 import { OutputPrinter } from './output-printer.js';
 import { askAddress, chooseTarget } from './prompt-target.js';
 import { askToken } from './prompt-token.js';
-import { colorWanted, painter, problemLine, statusLine, type Painter } from './render.js';
+import { painter, problemLine, statusLine, type Painter } from './render.js';
 import { openSession, type Target } from './session.js';
 import { findTarget, fromList } from './target.js';
 import { Transcript, rowFromFailure, rowFromResult, type Asked, type TranscriptRow } from './transcript.js';
@@ -112,7 +112,7 @@ class Repl implements MetaContext {
       this.greet();
       await this.loop(editor);
       return {
-        exitCode: this.interrupted ? 130 : !this.options.terminal && this.failures > 0 ? 1 : 0,
+        exitCode: this.interrupted ? Exit.INTERRUPTED : !this.options.terminal && this.failures > 0 ? Exit.FAILED : Exit.OK,
         commands: this.transcript.rows,
         failures: this.failures,
       };

@@ -124,6 +124,22 @@ describe('--resume', () => {
     expect(rows.map((r) => r.seq)).toEqual([1, 2, 3]);
   });
 
+  it('resumes jsonl with CRLF line ends and multi-byte text, keeping the whole lines byte for byte', async () => {
+    const input = file('in.csv', 'echo héllo ✓\nhostname\necho x\n');
+    const out = t.path('crlf.jsonl');
+    await run({ input, resume: out });
+    const [first = '', second = '', third = ''] = readFileSync(out, 'utf8').trimEnd().split('\n');
+    const kept = `${first}\r\n${second}\r\n`;
+    writeFileSync(out, kept + third.slice(0, 10)); // two whole lines (CRLF, as an editor may leave them), one torn
+    const { log } = await run({ input, resume: out });
+    expect(log.sent.map((s) => s.cmd)).toEqual(['echo x']);
+    const after = readFileSync(out, 'utf8');
+    expect(after.startsWith(kept)).toBe(true);
+    const rest = after.slice(kept.length);
+    expect(rest.endsWith('}\n') && rest.indexOf('\n') === rest.length - 1).toBe(true); // one whole line, the torn one gone
+    expect(JSON.parse(rest)).toMatchObject({ seq: 3, command: 'echo x', status: 'ok' });
+  });
+
   it('refuses a file that is not this input\'s results, and leaves it as it was', async () => {
     const input = file('in.csv', 'os\n');
     const other = file('other.csv', 'command\nos\n');

@@ -1,9 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type BatchOptions, type BatchSummary, batchExitCode, runBatch } from '../../src/batch/index.js';
+import { type BatchOptions, type BatchSummary, runBatch } from '../../src/batch/index.js';
 import { OUTPUT_COLUMNS } from '../../src/batch/columns.js';
+import { exitCodeFor } from '../../src/cli/exit-codes.js';
 import { ErrorCode, TcpcmdError } from '../../src/protocol/index.js';
 import { Collect, type FakeOptions, fakeConnect, tempDir, within } from './helpers.js';
 
@@ -135,7 +136,7 @@ describe('runBatch', () => {
         t.path('bad.csv') + ':4: unclosed quote: the quoted cell that starts in this record runs to the end of the file',
       ].join('\n'),
     );
-    expect(batchExitCode(err)).toBe(2);
+    expect(exitCodeFor(err, 'run')).toBe(2);
     expect(readFileSync(out, 'utf8')).toBe('precious\n');
   });
 
@@ -146,6 +147,7 @@ describe('runBatch', () => {
     expect((await rejection({ input, out: input })).message).toBe(`--out ${input} is the input file: it would be overwritten`);
     expect((await rejection({ input, format: 'xml' })).message).toBe('--format must be one of csv, jsonl, json, junit, got "xml"');
     expect((await rejection({ input, concurrency: 0 })).message).toBe('--concurrency must be a whole number from 1 to 1024, got 0');
+    expect((await rejection({ input, timeout: 0 })).message).toBe('--timeout must be a positive number of ms, got 0');
     expect((await rejection({ input: file('nt.csv', 'os\n'), target: undefined })).code).toBe(ErrorCode.USAGE);
   });
 
@@ -262,6 +264,31 @@ describe('runBatch', () => {
       [3, 'skipped'],
     ]);
     expect(summary).toMatchObject({ exitCode: 130, interrupted: true, notRun: 1 });
+  });
+
+  it('stops quietly when the reader of stdout goes away: cancels what runs, counts only the rows written', async () => {
+    // A pipe whose reader takes one write and leaves: the next write fails with EPIPE.
+    let writes = 0;
+    const pipe = new Writable({
+      write(_chunk, _encoding, callback) {
+        callback(++writes === 1 ? null : Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    const input = file('pipe.csv', 'command\nexit 1\nsleep 200\nsleep 5000\necho after\n');
+    const { summary, log, stderr } = await run({ input, format: 'jsonl', stdout: pipe, window: 2 });
+    expect(summary).toMatchObject({ readerGone: true, interrupted: false, exitCode: 1, rows: 2, counts: { ok: 1, failed: 1 } });
+    expect(log.executed.get(A)).toEqual(['exit 1', 'sleep 200', 'sleep 5000']); // the last one never started
+    expect(stderr).toBe(''); // no error, no summary
+  });
+
+  it('passes each row to onRow as it is written, and with stdout: null writes nothing else', async () => {
+    const seen: [number, string][] = [];
+    const { summary } = await run({ input: file('rows.csv', 'command\necho a\nexit 2\n'), stdout: null, onRow: (row) => seen.push([row.seq, row.status]) });
+    expect(seen).toEqual([
+      [1, 'ok'],
+      [2, 'failed'],
+    ]);
+    expect(summary).toMatchObject({ rows: 2, exitCode: 1, output: null });
   });
 
   it('--shard splits the rows deterministically; the shards together are the whole', async () => {

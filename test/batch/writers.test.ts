@@ -173,6 +173,51 @@ describe('row sink', () => {
     await expect(sink.close()).rejects.toThrow('disk full');
   });
 
+  it('junit: closes the output even when assembling the document fails, and reports that failure', async () => {
+    let closed = 0;
+    const out: ByteSink = {
+      write: () => {
+        throw new Error('disk full');
+      },
+      close: async () => {
+        closed++;
+        throw new Error('close failed too');
+      },
+    };
+    const sink = createSink('junit', out);
+    sink.push(row(1));
+    await expect(sink.close()).rejects.toThrow('disk full');
+    expect(closed).toBe(1);
+  });
+
+  it('a stream whose reader left (EPIPE) is not a write error: told once, the rest dropped', async () => {
+    let writes = 0;
+    const pipe = new Collect();
+    pipe._write = function (chunk: Buffer, _e, cb) {
+      writes++;
+      if (writes === 1) this.chunks.push(chunk.toString());
+      cb(writes === 1 ? null : Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+    };
+    let told = 0;
+    const sink = createSink('jsonl', streamSink(pipe, 'stdout', () => told++));
+    for (const seq of [1, 2, 3]) {
+      sink.push(row(seq));
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await sink.close();
+    expect(sink.error).toBeUndefined();
+    expect(told).toBe(1);
+    expect(writes).toBe(2);
+    expect(pipe.text.trimEnd().split('\n').map((l) => (JSON.parse(l) as OutputRow).seq)).toEqual([1]);
+
+    const broken = new Collect();
+    broken._write = (_chunk: Buffer, _e, cb) => cb(Object.assign(new Error('write EIO'), { code: 'EIO' }));
+    const failing = createSink('jsonl', streamSink(broken, 'stdout', () => told++));
+    failing.push(row(1));
+    await expect(failing.close()).rejects.toMatchObject({ code: 'IO_ERROR', message: 'cannot write stdout: write EIO' });
+    expect(told).toBe(1); // only a gone reader is news
+  });
+
   it('waits for a slow stream (backpressure) and hands everything over on close', async () => {
     const slow = new Collect();
     slow._write = function (chunk: Buffer, _e, cb) {

@@ -41,7 +41,8 @@ describe('tcpcmd run (CLI)', () => {
     const server = await startCliServer();
     const dir = tempDir();
     const input = join(dir, 'broken.csv');
-    writeFileSync(input, 'command,timeout\nlinux:touch ran\n"echo unclosed,5s\n');
+    // An absolute path: the command runs in the server's working directory, not ours.
+    writeFileSync(input, `command,timeout\nlinux:touch ${join(dir, 'ran')}\n"echo unclosed,5s\n`);
     writeFileSync(join(dir, 'out.csv'), 'precious\n');
     const r = await runCli(['run', input, '--target', server.target, '--out', join(dir, 'out.csv')], { cwd: dir });
     expect(r.code).toBe(2);
@@ -55,6 +56,34 @@ describe('tcpcmd run (CLI)', () => {
     expect(r.code).toBe(3);
     expect(rowsOf(r.stdout)[0]).toMatchObject({ status: 'error' });
     expect(r.stderr).toMatch(/127\.0\.0\.1:1/);
+  });
+
+  it('stops quietly when the reader of stdout goes away (| head -1): no error, no more runs, the exit code so far', async () => {
+    const server = await startCliServer();
+    const dir = tempDir();
+    const input = join(dir, 'slow.csv');
+    // Row 2 ends after the reader has left, so writing it meets the closed pipe; rows 3 and 4 must not run.
+    writeFileSync(input, `command\necho first\nlinux:sleep 1\nlinux:sleep 10\nlinux:touch ${join(dir, 'ran')}\n`);
+    const child = spawn(process.execPath, [BIN, 'run', input, '--target', server.target, '--format', 'jsonl'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    onCleanup(() => void child.kill('SIGKILL'));
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    const firstLine = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        text += d;
+        const nl = text.indexOf('\n');
+        if (nl === -1) return;
+        child.stdout.destroy(); // what head does after its line
+        resolve(text.slice(0, nl));
+      });
+      child.once('close', () => reject(new Error(`ended before a line: ${stderr}`)));
+    });
+    expect(JSON.parse(firstLine)).toMatchObject({ seq: 1, status: 'ok', stdout: 'first\n' });
+    expect(await closed).toBe(0);
+    expect(stderr).toBe('');
+    expect(existsSync(join(dir, 'ran'))).toBe(false);
   });
 
   it('writes JUnit XML for CI', async () => {

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { connect } from '../../src/client/index.js';
+import { STREAM_HIGH_WATER, connect } from '../../src/client/index.js';
 import { testCommands } from '../helpers/commands.js';
 import { onCleanup, startServer } from '../helpers/servers.js';
 
@@ -42,7 +42,52 @@ describe('client connection', () => {
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
     expect(chunks).toEqual([{ stream: 'stdout', data: 'streamed\n' }]);
-    expect((await stream.result).exitCode).toBe(0);
+    expect(await stream.result).toMatchObject({ exitCode: 0, stdout: '' }); // not kept twice
+  });
+
+  it('holds a bounded queue for a slow reader of a large output, and loses nothing', async () => {
+    const { target } = await startServer({ commands });
+    const conn = await open(target);
+    const kib = 2048; // one 1 KiB chunk per write: far more than the queue may hold
+    const stream = conn.stream(`spew ${kib}`);
+    let bytes = 0;
+    let chunks = 0;
+    let most = 0;
+    for await (const chunk of stream) {
+      bytes += chunk.data.length;
+      most = Math.max(most, stream.buffered + 1);
+      // A slow reader: the server could send everything meanwhile if nothing held it back.
+      if (++chunks % 16 === 0) await new Promise((r) => setTimeout(r, 2));
+    }
+    expect(bytes).toBe(kib * 1024);
+    expect(await stream.result).toMatchObject({ exitCode: 0, stdout: '' });
+    // The socket pauses at the high-water mark; what one socket read (64 KiB at most) already held still lands.
+    expect(most).toBeGreaterThanOrEqual(STREAM_HIGH_WATER);
+    expect(most).toBeLessThanOrEqual(STREAM_HIGH_WATER + 64);
+    expect((await conn.run('echo after')).stdout).toBe('after\n'); // reading again, not left paused
+  });
+
+  it('cancels the run when the loop is left early', async () => {
+    const { target } = await startServer({ commands });
+    const conn = await open(target);
+    const stream = conn.stream('spew 1000000');
+    for await (const chunk of stream) {
+      expect(chunk.stream).toBe('stdout');
+      break;
+    }
+    expect(await stream.result).toMatchObject({ cancelled: true, exitCode: null, error: { code: 'CANCELLED' } });
+    expect(stream.buffered).toBe(0);
+    expect((await conn.run('echo next')).stdout).toBe('next\n');
+  });
+
+  it('cancels a stream with the caller\'s signal too', async () => {
+    const { target } = await startServer({ commands });
+    const conn = await open(target);
+    const stream = conn.stream('sleep 10000', { signal: AbortSignal.timeout(50) });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk.data);
+    expect(chunks).toEqual(['slept 10000\n']);
+    expect((await stream.result).cancelled).toBe(true);
   });
 
   it('cancels with an AbortSignal', async () => {

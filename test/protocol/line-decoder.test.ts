@@ -32,6 +32,10 @@ describe('LineDecoder', () => {
     expect(new LineDecoder().push(Buffer.from('cpu\r\nram\n'))).toEqual([{ kind: 'line', line: 'cpu' }, { kind: 'line', line: 'ram' }]);
   });
 
+  it('keeps the CR when asked, so each line counts its bytes exactly', () => {
+    expect(new LineDecoder(100, { keepCR: true }).push(Buffer.from('cpu\r\nram\n'))).toEqual([{ kind: 'line', line: 'cpu\r' }, { kind: 'line', line: 'ram' }]);
+  });
+
   it('reports a line over the limit once, without buffering past it, and stops', () => {
     const decoder = new LineDecoder(10);
     expect(decoder.push(Buffer.from('12345'))).toEqual([]);

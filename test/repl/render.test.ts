@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/client/index.js';
 import { confirmationFor } from '../../src/repl/confirm.js';
-import { colorWanted, painter, statusLine } from '../../src/repl/render.js';
+import { colorWanted } from '../../src/repl/batch-api.js';
+import { painter, statusLine } from '../../src/repl/render.js';
 
 const base: RunResult = { id: 1, command: 'x', exitCode: 0, durationMs: 12, truncated: false, timedOut: false, cancelled: false, stdout: '', stderr: '' };
 const plain = painter(false);
@@ -22,6 +23,13 @@ describe('rendering', () => {
     expect(colorWanted(true, { NO_COLOR: '' })).toBe(true);
     expect(colorWanted(true, { TERM: 'dumb' })).toBe(false);
     expect(colorWanted(false, {})).toBe(false);
+    // FORCE_COLOR as Node reads it; NO_COLOR still wins.
+    expect(colorWanted(false, { FORCE_COLOR: '1' })).toBe(true);
+    expect(colorWanted(false, { FORCE_COLOR: '' })).toBe(true);
+    expect(colorWanted(true, { FORCE_COLOR: '0' })).toBe(false);
+    expect(colorWanted(true, { FORCE_COLOR: 'false' })).toBe(false);
+    expect(colorWanted(true, { FORCE_COLOR: '1', TERM: 'dumb' })).toBe(true);
+    expect(colorWanted(true, { FORCE_COLOR: '1', NO_COLOR: '1' })).toBe(false);
     expect(statusLine({ ...base, exitCode: 1 }, painter(true))).toBe('\x1b[31m[exit 1, 12ms]\x1b[39m');
   });
 

@@ -36,4 +36,4 @@ export function createSink(format: OutputFormat, out: ByteSink, options: SinkOpt
   }
 }
 
-export { type ByteSink, type ResultSink, RowSink, fileSink, streamSink } from './row-sink.js';
+export { type ByteSink, type ResultSink, RowSink, fileSink, nullSink, streamSink } from './row-sink.js';

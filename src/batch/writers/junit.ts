@@ -28,7 +28,7 @@ function seconds(ms: number): string {
   return (ms / 1000).toFixed(3);
 }
 
-export function testcaseXml(row: OutputRow): string {
+function testcaseXml(row: OutputRow): string {
   const title = `#${row.seq} ${row.name !== '' ? row.name : row.command}`;
   const open = `    <testcase name="${xmlAttr(title)}" classname="${xmlAttr(row.target)}" time="${seconds(row.duration_ms)}"`;
   if (row.status === 'ok') return `${open}/>\n`;
@@ -83,20 +83,30 @@ export class JunitSink implements ResultSink {
 
   async close(): Promise<void> {
     try {
-      await this.spool.close();
-      const c = this.counts;
-      const attrs =
-        `tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" ` +
-        `time="${seconds(Date.now() - this.startedAt.getTime())}" timestamp="${this.startedAt.toISOString()}"`;
-      const name = xmlAttr(this.suiteName);
-      await this.out.write(`<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${name}" ${attrs}>\n  <testsuite name="${name}" ${attrs}>\n`);
-      for await (const chunk of createReadStream(this.spoolPath, { encoding: 'utf8' })) {
-        await this.out.write(chunk as string);
+      try {
+        await this.assemble();
+      } catch (err) {
+        await this.out.close().catch(() => undefined); // closed all the same; the first error is the one to report
+        throw err;
       }
-      await this.out.write('  </testsuite>\n</testsuites>\n');
       await this.out.close();
     } finally {
       rmSync(this.dir, { recursive: true, force: true });
     }
+  }
+
+  /** The document: opening tags with the counts, the spooled testcases, closing tags. */
+  private async assemble(): Promise<void> {
+    await this.spool.close();
+    const c = this.counts;
+    const attrs =
+      `tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" ` +
+      `time="${seconds(Date.now() - this.startedAt.getTime())}" timestamp="${this.startedAt.toISOString()}"`;
+    const name = xmlAttr(this.suiteName);
+    await this.out.write(`<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${name}" ${attrs}>\n  <testsuite name="${name}" ${attrs}>\n`);
+    for await (const chunk of createReadStream(this.spoolPath, { encoding: 'utf8' })) {
+      await this.out.write(chunk as string);
+    }
+    await this.out.write('  </testsuite>\n</testsuites>\n');
   }
 }

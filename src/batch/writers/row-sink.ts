@@ -44,18 +44,34 @@ export function fileSink(fd: number, name: string): ByteSink {
   };
 }
 
-/** stdout (or any stream): respects backpressure; close() waits for the data to be handed over, without ending the stream. */
-export function streamSink(stream: Writable, name = 'stdout'): ByteSink {
+/** The reader at the other end of a pipe went away (`| head`): nothing we write will be read. */
+function readerLeft(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
+}
+
+/**
+ * stdout (or any stream): respects backpressure; close() waits for the data to
+ * be handed over, without ending the stream. When the stream's reader goes
+ * away (EPIPE) that is not a write error: `onReaderGone` is told, once, and
+ * from then on writes are dropped.
+ */
+export function streamSink(stream: Writable, name = 'stdout', onReaderGone?: () => void): ByteSink {
   let failure: unknown;
+  let gone = false;
   let waiting: Promise<void> | undefined;
   stream.on('error', (err) => {
-    failure = err;
+    if (gone || failure !== undefined) return;
+    if (readerLeft(err)) {
+      gone = true;
+      onReaderGone?.();
+    } else failure = err;
   });
   const check = (): void => {
     if (failure !== undefined) throw ioError(name, failure);
   };
   return {
     write(chunk) {
+      if (gone) return undefined;
       check();
       if (stream.write(chunk) || waiting) return waiting;
       waiting = new Promise<void>((resolve, reject) => {
@@ -64,7 +80,7 @@ export function streamSink(stream: Writable, name = 'stdout'): ByteSink {
           stream.off('error', done);
           waiting = undefined;
           if (failure !== undefined) reject(ioError(name, failure));
-          else resolve();
+          else resolve(); // drained, or the reader is gone: either way, go on
         };
         stream.on('drain', done);
         stream.on('error', done);
@@ -74,8 +90,11 @@ export function streamSink(stream: Writable, name = 'stdout'): ByteSink {
     async close() {
       if (waiting) await waiting;
       check();
+      if (gone) return;
       // An empty write's callback runs once everything before it is flushed.
-      await new Promise<void>((resolve, reject) => stream.write('', (err) => (err ? reject(ioError(name, err)) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        stream.write('', (err) => (!err || gone || readerLeft(err) ? resolve() : reject(ioError(name, err)))),
+      );
     },
   };
 }
@@ -100,6 +119,14 @@ export interface RowFormat {
   /** Bytes after the last row. */
   tail(): string;
 }
+
+/** Rows to nowhere: for a caller that takes them from `onRow` alone. */
+export const nullSink: ResultSink = {
+  push() {},
+  ready: () => undefined,
+  error: undefined,
+  close: () => Promise.resolve(),
+};
 
 export interface RowSinkOptions {
   /** Skip the head (appending to a file that has it). */

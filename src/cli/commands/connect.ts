@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { ErrorCode, TcpcmdError } from '../../protocol/index.js';
+import { positiveMs } from '../../protocol/index.js';
 import { connectOptionsFrom, withClientFlags, type ClientFlags } from '../client-options.js';
 
 interface ConnectArgs extends ClientFlags {
@@ -28,7 +28,7 @@ export const connectCommand: CommandModule<object, ConnectArgs> = {
       .example('$0 connect localhost --record session.csv', 'Keep a transcript (replay it with tcpcmd run session.csv)') as unknown as Argv<ConnectArgs>,
   handler: async (args) => {
     const { startRepl } = await import('../../repl/index.js');
-    if (args.timeout !== undefined && !(args.timeout > 0)) throw new TcpcmdError(ErrorCode.USAGE, `--timeout must be a positive number of ms, got ${args.timeout}`);
+    const timeout = args.timeout === undefined ? undefined : positiveMs(args.timeout, '--timeout');
     const controller = new AbortController();
     // On a terminal Ctrl+C is a key the REPL reads; this is for SIGINT without one (or from kill).
     const onSigint = (): void => controller.abort();
@@ -38,7 +38,7 @@ export const connectCommand: CommandModule<object, ConnectArgs> = {
         ...(args.target !== undefined ? { target: args.target } : {}),
         ...(args.targets !== undefined ? { targets: args.targets } : {}),
         ...(args.record !== undefined ? { record: args.record } : {}),
-        ...(args.timeout !== undefined ? { timeout: args.timeout } : {}),
+        ...(timeout !== undefined ? { timeout } : {}),
         yes: args.yes,
         connectOptions: connectOptionsFrom(args),
         input: process.stdin,

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { ErrorCode, TcpcmdError } from '../../protocol/index.js';
+import { positiveMs } from '../../protocol/index.js';
 import { connectOptionsFrom, withClientFlags, type ClientFlags, type FlagSpec } from '../client-options.js';
 import { Exit } from '../exit-codes.js';
 import { onInterrupt } from '../interrupts.js';
@@ -36,7 +36,7 @@ export const execCommand: CommandModule<object, ExecArgs> = {
 /** Runs the remote command, streams its output, and sets our exit code to its own. */
 export async function runExec(args: ExecArgs): Promise<void> {
   const { connect } = await import('../../client/index.js');
-  if (args.timeout !== undefined && !(args.timeout > 0)) throw new TcpcmdError(ErrorCode.USAGE, `--timeout must be a positive number of ms, got ${args.timeout}`);
+  if (args.timeout !== undefined) positiveMs(args.timeout, '--timeout');
   const connection = await connect(args.target, connectOptionsFrom(args));
   const controller = new AbortController();
   const stopHandlers = onInterrupt(() => controller.abort());

@@ -2,6 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { VERSION, isTcpcmdError, ErrorCode } from '../../protocol/index.js';
 import { connectOptionsFrom, withClientFlags, type ClientFlags } from '../client-options.js';
 import { Exit } from '../exit-codes.js';
+import { onInterrupt } from '../interrupts.js';
 
 interface RunArgs extends ClientFlags {
   file: string;
@@ -46,13 +47,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
   handler: async (args) => {
     const [{ runBatch }, { connect }] = await Promise.all([import('../../batch/index.js'), import('../../client/index.js')]);
     const controller = new AbortController();
-    let interrupts = 0;
-    const onSigint = (): void => {
-      if (++interrupts > 1) process.exit(Exit.INTERRUPTED); // a second Ctrl+C means now
-      controller.abort();
-    };
-    process.on('SIGINT', onSigint);
-    process.on('SIGTERM', onSigint);
+    const stopHandlers = onInterrupt(() => controller.abort()); // a second Ctrl+C means now
     try {
       const summary = await runBatch({
         // yargs reads a lone "-" as an empty option name and leaves "" here (yargs/yargs#1312).
@@ -83,8 +78,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       }
       throw err;
     } finally {
-      process.removeListener('SIGINT', onSigint);
-      process.removeListener('SIGTERM', onSigint);
+      stopHandlers();
     }
   },
 };

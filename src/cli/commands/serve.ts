@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { DEFAULT_HOST, DEFAULT_PORT, ErrorCode, TcpcmdError, parsePort } from '../../protocol/index.js';
 import type { TcpcmdServer } from '../../server/index.js';
-import { looselyReadable, readPem, readTokenFile } from '../client-options.js';
+import { looselyReadable, readPem, readTokenFile } from '../files.js';
 import { onInterrupt } from '../interrupts.js';
 
 interface ServeArgs {

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { ErrorCode, TcpcmdError, formatAddress, parseAddress } from '../../protocol/index.js';
+import { formatAddress, parseAddress, positiveMs } from '../../protocol/index.js';
 import { connectOptionsFrom, withClientFlags, type ClientFlags } from '../client-options.js';
 
 interface WaitArgs extends ClientFlags {
@@ -21,9 +21,9 @@ export const waitCommand: CommandModule<object, WaitArgs> = {
       .example('$0 wait 127.0.0.1:10000 --timeout 10000 && $0 run smoke.csv --target 127.0.0.1:10000', 'Start CI checks once the server is up') as unknown as Argv<WaitArgs>,
   handler: async (args) => {
     const { waitForServer } = await import('../../client/wait.js');
-    if (!(args.timeout > 0)) throw new TcpcmdError(ErrorCode.USAGE, `--timeout must be a positive number of ms, got ${args.timeout}`);
+    const timeoutMs = positiveMs(args.timeout, '--timeout');
     const address = parseAddress(args.target);
-    const info = await waitForServer(address, { ...connectOptionsFrom(args), timeoutMs: args.timeout });
+    const info = await waitForServer(address, { ...connectOptionsFrom(args), timeoutMs });
     if (!args.quiet) process.stderr.write(`${formatAddress(address)} is up: ${info.server} on ${info.hostname} (after ${info.tries} ${info.tries === 1 ? 'try' : 'tries'})\n`);
   },
 };
