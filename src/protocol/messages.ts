@@ -60,15 +60,21 @@ function fail<T>(message: string): Parsed<T> {
   return { ok: false, message };
 }
 
-/** Parses one line from a client. Never throws. */
-export function parseClientMessage(line: string): Parsed<ClientMessage> {
+/** A frame's JSON object, or what is wrong with the line. */
+function parseObject(line: string): Record<string, unknown> | string {
   let v: unknown;
   try {
     v = JSON.parse(line);
   } catch {
-    return fail('frame is not valid JSON');
+    return 'frame is not valid JSON';
   }
-  if (!isObject(v)) return fail('frame must be a JSON object');
+  return isObject(v) ? v : 'frame must be a JSON object';
+}
+
+/** Parses one line from a client. Never throws. */
+export function parseClientMessage(line: string): Parsed<ClientMessage> {
+  const v = parseObject(line);
+  if (typeof v === 'string') return fail(v);
   switch (v.type) {
     case 'hello':
       if (typeof v.protocol !== 'number') return fail('hello.protocol must be a number');
@@ -103,13 +109,8 @@ function errorInfo(v: unknown): ErrorInfo | undefined {
 
 /** Parses one line from a server. Never throws. */
 export function parseServerMessage(line: string): Parsed<ServerMessage> {
-  let v: unknown;
-  try {
-    v = JSON.parse(line);
-  } catch {
-    return fail('frame is not valid JSON');
-  }
-  if (!isObject(v)) return fail('frame must be a JSON object');
+  const v = parseObject(line);
+  if (typeof v === 'string') return fail(v);
   switch (v.type) {
     case 'out':
       if (!isRunId(v.id) || (v.stream !== 'stdout' && v.stream !== 'stderr') || typeof v.data !== 'string') return fail('malformed out frame');

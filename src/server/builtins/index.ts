@@ -1,22 +1,18 @@
+import { disconnect, kill, reset } from './session-control.js';
+import { dos, linux, powershell } from './shells.js';
 import type { Command } from '../command.js';
 import { cpu } from './cpu.js';
-import { disconnect } from './disconnect.js';
 import { disk } from './disk.js';
-import { dos } from './dos.js';
 import { echo } from './echo.js';
 import { help } from './help.js';
 import { hostname } from './hostname.js';
 import { info } from './info.js';
 import { ip } from './ip.js';
-import { kill } from './kill.js';
-import { linux } from './linux.js';
 import { node } from './node.js';
 import { osCommand } from './os.js';
 import { ping } from './ping.js';
-import { powershell } from './powershell.js';
 import { python } from './python.js';
 import { ram } from './ram.js';
-import { reset } from './reset.js';
 import { uptime } from './uptime.js';
 import { version } from './version.js';
 

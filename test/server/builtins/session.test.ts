@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { disconnect } from '../../../src/server/builtins/disconnect.js';
+import { disconnect, kill, reset } from '../../../src/server/builtins/session-control.js';
 import { echo } from '../../../src/server/builtins/echo.js';
 import { info } from '../../../src/server/builtins/info.js';
-import { kill } from '../../../src/server/builtins/kill.js';
-import { reset } from '../../../src/server/builtins/reset.js';
 import { runCommand } from '../run-context.js';
 
 describe('connection and server builtins', () => {

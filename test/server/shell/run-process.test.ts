@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, TcpcmdError } from '../../../src/protocol/index.js';
-import { linux } from '../../../src/server/builtins/linux.js';
+import { linux } from '../../../src/server/builtins/shells.js';
 import { runProcess, type RunProcessOptions } from '../../../src/server/shell/run-process.js';
 import { eventually, isDead, killQuietly, makeHarness, type HarnessOptions } from '../run-context.js';
 

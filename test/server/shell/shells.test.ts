@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../src/protocol/index.js';
-import { dos } from '../../../src/server/builtins/dos.js';
-import { linux } from '../../../src/server/builtins/linux.js';
-import { powershell } from '../../../src/server/builtins/powershell.js';
+import { dos, linux, powershell } from '../../../src/server/builtins/shells.js';
 import { osName, shellFor } from '../../../src/server/shell/shells.js';
 import { runCommand } from '../run-context.js';
 
