@@ -29,6 +29,14 @@ export type OutputColumn = (typeof OUTPUT_COLUMNS)[number];
 
 const knownSet = new Set<string>([...INPUT_COLUMNS, ...OUTPUT_COLUMNS]);
 
+/** The transcript's own columns (`status`, `stdout`, ...): a header naming one is a results file. */
+const TRANSCRIPT_ONLY = new Set<string>(OUTPUT_COLUMNS.filter((c) => !(INPUT_COLUMNS as readonly string[]).includes(c)));
+
+/** Whether a (normalized) header name is one of the transcript's own columns. */
+export function isTranscriptColumn(name: string): boolean {
+  return TRANSCRIPT_ONLY.has(name);
+}
+
 /** Header cells compare trimmed and case-insensitively. */
 export function normalizeColumnName(cell: string): string {
   return cell.trim().toLowerCase();

@@ -65,7 +65,7 @@ export interface BatchOptions {
   onRow?: (row: OutputRow) => void;
   /** Hints, progress and the summary (default process.stderr). */
   stderr?: Writable & { isTTY?: boolean; columns?: number };
-  /** 'auto' (default): a progress line when stderr is a terminal and not in CI. */
+  /** 'auto' (default): a progress line when stderr is a terminal, not in CI, and the results do not go to a terminal's stdout. */
   progress?: boolean | 'auto';
   /** Print the closing summary to stderr (default true). */
   printSummary?: boolean;
@@ -225,7 +225,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
         readerGone: readerGone.signal,
         onRow: options.onRow,
       });
-      const wantProgress = options.progress === 'auto' || options.progress === undefined ? progressWanted(stderr, env) : options.progress;
+      // Results on the terminal's stdout: a progress line on its stderr would land between the rows.
+      const resultsTo = settings.out === undefined && options.stdout !== null ? (options.stdout ?? process.stdout) : null;
+      const wantProgress = options.progress === 'auto' || options.progress === undefined ? progressWanted(stderr, env, resultsTo) : options.progress;
       const progress: ProgressReporter = wantProgress ? lineProgress(stderr, { color: colorWanted(stderr.isTTY === true, env) }) : noProgress;
       progress.start(() => runner.snapshot());
       try {

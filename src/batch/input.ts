@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ErrorCode, TcpcmdError, type Parsed } from '../protocol/index.js';
-import { type ExpectExit, INPUT_COLUMNS, type InputColumn, isKnownColumn, mapHeader, normalizeColumnName } from './columns.js';
+import { type ExpectExit, INPUT_COLUMNS, type InputColumn, isKnownColumn, isTranscriptColumn, mapHeader, normalizeColumnName } from './columns.js';
 import { CsvSyntaxError, isBlankRecord, readCsvCells, readCsvRecords } from './csv-records.js';
 import { cachedExpect, parseExpectExit, parseTimeout } from './expect.js';
 import { ProblemList } from './problems.js';
@@ -33,8 +33,13 @@ export interface InputRow {
 
 export interface InputSchema {
   hasHeader: boolean;
-  /** The input column each cell position holds; null for ignored ones (transcript columns). */
+  /**
+   * The input column each cell position holds; null for ignored ones
+   * (transcript columns, and a transcript's `target` when the command line names targets).
+   */
   columns: (InputColumn | null)[];
+  /** The header has the transcript's own columns (`status`, ...): a results file being replayed. */
+  transcript: boolean;
   /** Byte offset of the first data record (after the header). */
   dataStart: number;
 }
@@ -67,7 +72,7 @@ export interface ValidateOptions {
   ignoreUnknownColumns?: boolean;
   /** Targets by key and name (from --targets / --target), for target cells. */
   knownTargets?: ReadonlyMap<string, BatchTarget>;
-  /** Whether rows without a target cell have somewhere to go. */
+  /** Whether rows without a target cell have somewhere to go (--target/--targets); a transcript's target cells are then ignored. */
   hasDefaultTarget?: boolean;
   shard?: Shard;
   /** Test hook: read chunk size. */
@@ -75,7 +80,7 @@ export interface ValidateOptions {
 }
 
 type HeaderVerdict =
-  | { kind: 'header'; columns: (InputColumn | null)[]; problems: string[] }
+  | { kind: 'header'; columns: (InputColumn | null)[]; problems: string[]; transcript: boolean }
   | { kind: 'none' };
 
 /**
@@ -97,7 +102,7 @@ export function detectHeader(cells: readonly string[], ignoreUnknownColumns = fa
     twice: (n) => `column "${n}" appears twice in the header`,
   });
   if (!hasCommand) problems.push(`the header has no "command" column (it names ${names.join(', ')})`);
-  return { kind: 'header', columns, problems };
+  return { kind: 'header', columns, problems, transcript: names.some(isTranscriptColumn) };
 }
 
 const HEADERLESS: (InputColumn | null)[] = ['command'];
@@ -153,9 +158,10 @@ function extend(range: RowRange | null | undefined, start: number, end: number, 
 }
 
 /**
- * Reads the whole file once and reports every problem (up to a limit) as
+ * Reads the whole file once and reports its problems (the first 20 kept) as
  * `file:line: message`, throwing TcpcmdError(BAD_INPUT) — or USAGE when the
- * only problem is rows without a target. Nothing is retained per row.
+ * only problem is rows without a target. A header problem or a CSV syntax
+ * error stops the check there. Nothing is retained per row.
  */
 export async function validateInput(path: string, options: ValidateOptions = {}): Promise<ValidatedInput> {
   const displayName = options.displayName ?? path;
@@ -180,12 +186,14 @@ export async function validateInput(path: string, options: ValidateOptions = {})
       if (schema === undefined) {
         const header = detectHeader(rec.cells, options.ignoreUnknownColumns);
         if (header.kind === 'header') {
-          schema = { hasHeader: true, columns: header.columns, dataStart: rec.end };
+          // A transcript's target cells say where it ran, not where to run: targets on the command line win.
+          const columns = header.transcript && options.hasDefaultTarget ? header.columns.map((c) => (c === 'target' ? null : c)) : header.columns;
+          schema = { hasHeader: true, columns, transcript: header.transcript, dataStart: rec.end };
           for (const p of header.problems) problem(rec.line, p);
           if (header.problems.length > 0) break; // rows cannot be read against a broken header
           continue;
         }
-        schema = { hasHeader: false, columns: HEADERLESS, dataStart: rec.start };
+        schema = { hasHeader: false, columns: HEADERLESS, transcript: false, dataStart: rec.start };
       }
       seq++;
       const parsed = parseRecord(rec.cells, schema, seq, knownTargets);
@@ -220,7 +228,7 @@ export async function validateInput(path: string, options: ValidateOptions = {})
   return {
     path,
     displayName,
-    schema: schema ?? { hasHeader: false, columns: HEADERLESS, dataStart: 0 },
+    schema: schema ?? { hasHeader: false, columns: HEADERLESS, transcript: false, dataStart: 0 },
     rows: seq,
     untargeted,
     targeted,

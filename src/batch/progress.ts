@@ -27,9 +27,15 @@ export interface TerminalLike {
   write(chunk: string): boolean;
 }
 
-export function progressWanted(stream: TerminalLike, env: NodeJS.ProcessEnv): boolean {
+/**
+ * Whether to draw the progress line on `stream` (stderr): a terminal, not CI,
+ * TERM not dumb, and the results (`results`: the stream they go to, null for
+ * a file or nowhere) not on a terminal too, where the line would land
+ * between the rows. The closing summary is printed either way.
+ */
+export function progressWanted(stream: TerminalLike, env: NodeJS.ProcessEnv, results: Partial<TerminalLike> | null = null): boolean {
   const ci = env.CI !== undefined && env.CI !== '' && env.CI !== '0' && env.CI.toLowerCase() !== 'false';
-  return stream.isTTY === true && !ci && env.TERM !== 'dumb';
+  return stream.isTTY === true && !ci && env.TERM !== 'dumb' && results?.isTTY !== true;
 }
 
 /** FORCE_COLOR values that turn colour on, as Node reads them (any other value turns it off). */

@@ -139,6 +139,17 @@ interface Lane {
   /** Why the connection was lost (`CODE: message`). */
   lost: string;
   dead: boolean;
+  /**
+   * The runs in flight, in the order sent. Answers can come out of turn (a
+   * cancelled run that had not started is answered before the one running):
+   * a row is written once those sent before it are, so the lane's rows keep file order.
+   */
+  order: Turn[];
+}
+
+/** A run's place in its lane: its row once answered (null: nothing to write, the batch failed). */
+interface Turn {
+  row: OutputRow | null | undefined;
 }
 
 export class Runner {
@@ -313,7 +324,7 @@ export class Runner {
       const results = await Promise.allSettled(Array.from({ length: job.sessions }, () => this.connect(job.target)));
       for (const r of results) {
         if (r.status === 'fulfilled') {
-          const lane: Lane = { conn: r.value, inFlight: 0, chars: 0, answered: 0, broken: false, lost: '', dead: false };
+          const lane: Lane = { conn: r.value, inFlight: 0, chars: 0, answered: 0, broken: false, lost: '', dead: false, order: [] };
           lanes.push(lane);
           this.lanes.add(lane);
         } else deadError ||= errorText(r.reason);
@@ -368,9 +379,19 @@ export class Runner {
       }
     };
 
+    /** Writes the lane's answered rows whose turn has come. */
+    const flush = (lane: Lane): void => {
+      for (let turn = lane.order[0]; turn !== undefined && turn.row !== undefined; turn = lane.order[0]) {
+        lane.order.shift();
+        if (turn.row !== null) this.emit(turn.row);
+      }
+    };
+
     const dispatch = (lane: Lane, row: InputRow, conn: BatchConnection): void => {
       lane.inFlight++;
       lane.chars += row.command.length;
+      const turn: Turn = { row: undefined };
+      lane.order.push(turn);
       const sentAt = Date.now();
       const runOptions: RunOptions = { signal: this.cancel.signal };
       const timeout = row.timeout ?? this.options.timeout;
@@ -381,7 +402,7 @@ export class Runner {
           const endedAt = Date.now();
           const verdict = judge(result, { expect: row.expect, expectExit: row.expectExit });
           // Built in one literal: this is the per-row hot path.
-          this.emit({
+          turn.row = {
             seq: row.seq,
             name: row.name,
             target: key,
@@ -397,7 +418,7 @@ export class Runner {
             stdout: result.stdout,
             stderr: result.stderr,
             error: verdict.error,
-          });
+          };
         },
         (err: unknown) => {
           let verdict = judgeRejection(err);
@@ -408,7 +429,7 @@ export class Runner {
             lane.broken = true;
             lane.lost = verdict.error;
           }
-          this.emit({
+          turn.row = {
             ...this.baseRow(row, key),
             ...verdict,
             exit_code: null,
@@ -416,13 +437,19 @@ export class Runner {
             started_at: isoTime(sentAt),
             stdout: '',
             stderr: '',
-          });
+          };
         },
       ).catch((err: unknown) => {
+        turn.row = null;
         this.fail(err); // a bug in building the row: stop the batch rather than lose rows silently
       }).finally(() => {
         lane.inFlight--;
         lane.chars -= row.command.length;
+        try {
+          flush(lane);
+        } catch (err) {
+          this.fail(err);
+        }
         settled();
       });
     };

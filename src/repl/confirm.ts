@@ -1,6 +1,7 @@
 /**
  * `kill` and `reset` affect everyone on the server: on a terminal they are
- * confirmed first (default no; `--yes` skips the question).
+ * confirmed first (default no; `--yes` skips the question); without one there
+ * is no one to ask, and they are refused unless `--yes`.
  */
 import { ErrorCode, isTcpcmdError } from '../protocol/index.js';
 import { ask, type PromptStreams } from './enquire.js';

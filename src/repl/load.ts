@@ -42,7 +42,7 @@ export async function loadBatch(options: LoadOptions): Promise<BatchSummary> {
       try {
         const result = await conn.run(cmd, { ...runOptions, onOutput: printer.write });
         printer.endLine();
-        const status = statusLine(result, paint, terminal);
+        const status = statusLine(result, paint, terminal, terminal ? undefined : cmd); // on a terminal the command line is above
         if (status) (terminal ? output : errorOutput).write(`${status}\n`);
         return result;
       } catch (err) {

@@ -26,16 +26,22 @@ export function painter(color: boolean): Painter {
 /**
  * The line after a run, or undefined for a plain success (as quiet as
  * redis-cli). `showSlow`: also time a success that took a second or more.
+ * `command`: named after the bracket (`[exit 1, 15ms] linux:false`), so that a
+ * log of many commands (no terminal) says which one it was.
  */
-export function statusLine(result: RunResult, paint: Painter, showSlow = false): string | undefined {
+export function statusLine(result: RunResult, paint: Painter, showSlow = false, command?: string): string | undefined {
   const took = formatDuration(result.durationMs);
   const notes = result.truncated ? ' (output truncated at the server\'s cap)' : '';
-  if (result.cancelled) return paint.yellow(`[cancelled, ${took}]`);
-  if (result.error) return paint.red(`[error ${result.error.code}, ${took}] ${result.error.message}${notes}`);
-  if (result.exitCode === null) return paint.red(`[${result.signal ? `killed by ${result.signal}` : 'no exit code'}, ${took}]${notes}`);
-  if (result.exitCode !== 0) return paint.red(`[exit ${result.exitCode}, ${took}]${notes}`);
-  if (notes) return paint.yellow(`[${took}]${notes}`);
-  return showSlow && result.durationMs >= 1_000 ? paint.dim(`[${took}]`) : undefined;
+  const line = (color: (text: string) => string, bracket: string, message = '', note = notes): string => {
+    const text = [command, message].filter((part) => part !== undefined && part !== '').join(': ');
+    return color(`[${bracket}]${text === '' ? '' : ` ${text}`}${note}`);
+  };
+  if (result.cancelled) return line(paint.yellow, `cancelled, ${took}`, '', '');
+  if (result.error) return line(paint.red, `error ${result.error.code}, ${took}`, result.error.message);
+  if (result.exitCode === null) return line(paint.red, `${result.signal ? `killed by ${result.signal}` : 'no exit code'}, ${took}`);
+  if (result.exitCode !== 0) return line(paint.red, `exit ${result.exitCode}, ${took}`);
+  if (notes) return line(paint.yellow, took);
+  return showSlow && result.durationMs >= 1_000 ? line(paint.dim, took) : undefined;
 }
 
 /** A failure of our own (not connected, bad meta command, ...): one line, what happened and what to do. */

@@ -156,7 +156,7 @@ class Repl implements MetaContext {
 
   private async initialTarget(): Promise<Target> {
     const { target, terminal } = this.options;
-    if (target !== undefined) return findTarget(target, this.known);
+    if (target !== undefined) return findTarget(target, this.known, this.options.targets);
     if (terminal) return this.askTarget();
     const only = this.known.length === 1 ? this.known[0] : undefined;
     if (only) return fromList(only);
@@ -229,7 +229,12 @@ class Repl implements MetaContext {
     const { terminal, yes, timeout } = this.options;
     const session = this.session;
     if (!session) return;
-    const question = terminal && !yes ? confirmationFor(command, this.where) : undefined;
+    const question = yes ? undefined : confirmationFor(command, this.where);
+    if (question && !terminal) {
+      // No one to ask: a script must say so itself.
+      this.problem(`${command} not sent: without a terminal no one can confirm it; add --yes to send kill and reset`);
+      return;
+    }
     if (question && !(await this.suspendFor(() => confirm(this.streams, question)))) {
       this.say(this.paint.dim('not sent'));
       return;
@@ -246,14 +251,15 @@ class Repl implements MetaContext {
       asked.sentAt = Date.now();
       const result = await live.run(command, { signal: controller.signal, onOutput: printer.write, ...(timeout !== undefined ? { timeout } : {}) });
       printer.endLine();
-      const status = statusLine(result, this.paint, terminal);
+      // Without a terminal the line names the command: a log of many says which failed.
+      const status = statusLine(result, this.paint, terminal, terminal ? undefined : command);
       if (status) this.statusOut(status);
       this.record(rowFromResult(asked, result));
     } catch (err) {
       printer?.endLine();
       this.record(rowFromFailure(asked, err));
-      const reason = describe(err, this.where);
-      this.statusOut(problemLine(conn ? `no answer: ${reason}` : `not connected: ${reason}`, this.paint));
+      const reason = `${conn ? 'no answer' : 'not connected'}: ${describe(err, this.where)}`;
+      this.statusOut(problemLine(terminal ? reason : `${command}: ${reason}`, this.paint));
     } finally {
       this.running = undefined;
     }
@@ -280,7 +286,7 @@ class Repl implements MetaContext {
   async connectTo(argument: string): Promise<void> {
     let target: Target;
     try {
-      if (argument !== '') target = findTarget(argument, this.known);
+      if (argument !== '') target = findTarget(argument, this.known, this.options.targets);
       else if (this.options.terminal) target = await this.suspendFor(() => this.askTarget());
       else return this.problem('.connect needs the server: .connect host[:port]');
     } catch (err) {

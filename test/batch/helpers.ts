@@ -8,6 +8,7 @@
  *   err <text>    stderr "<text>\n", exit 0       sleep <ms> answers after ms (honours timeout and cancel)
  *   bogus...      UNKNOWN_COMMAND error           drop       the connection is lost
  *   anything else: stdout "ran <cmd>\n", exit 0
+ * A cancelled run that has not started is answered at once (out of turn), as the server does.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -100,13 +101,17 @@ export function fakeConnect(options: FakeOptions = {}): { connect: BatchConnect;
         const id = ++seq;
         return new Promise<RunResult>((resolve, reject) => {
           pending.add(reject);
+          // Like the server, a run cancelled while it waits its turn never starts, and is answered at
+          // once: before the run ahead of it, which has to be stopped first.
+          const { signal } = runOptions;
+          const cancelWaiting = (): void => {
+            if (pending.delete(reject)) resolve(result(id, cmd, { exitCode: null, cancelled: true, error: { code: ErrorCode.CANCELLED, message: 'cancelled' } }));
+          };
+          if (signal?.aborted) cancelWaiting();
+          else signal?.addEventListener('abort', cancelWaiting, { once: true });
           chain = chain.then(async () => {
+            signal?.removeEventListener('abort', cancelWaiting);
             if (!pending.has(reject)) return;
-            // Like the server, a run cancelled while it waits its turn never starts.
-            if (runOptions.signal?.aborted) {
-              if (pending.delete(reject)) resolve(result(id, cmd, { exitCode: null, cancelled: true, error: { code: ErrorCode.CANCELLED, message: 'cancelled' } }));
-              return;
-            }
             if (record) {
               const list = log.executed.get(key) ?? [];
               list.push(cmd);

@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BatchOptions, type BatchSummary, runBatch } from '../../src/batch/index.js';
 import { OUTPUT_COLUMNS } from '../../src/batch/columns.js';
+import { progressWanted } from '../../src/batch/progress.js';
 import { exitCodeFor } from '../../src/cli/exit-codes.js';
 import { ErrorCode, TcpcmdError } from '../../src/protocol/index.js';
 import { Collect, type FakeOptions, fakeConnect, tempDir, within } from './helpers.js';
@@ -161,6 +162,37 @@ describe('runBatch', () => {
     expect(readCsv(out).map((r) => `${r.seq}@${r.target}`).sort()).toEqual(['1@127.0.0.1:10001', '1@127.0.0.1:10002', '2@127.0.0.1:10002', '3@127.0.0.1:10001', '3@127.0.0.1:10002']);
   });
 
+  it('replays a transcript where the command line says: --target/--targets win over its target cells, which say where it ran', async () => {
+    const first = t.path('first.csv');
+    await run({ input: file('r.csv', 'command\necho one\nexit 1\n'), target: DEAD, out: first }, { dead: [DEAD] });
+    expect(readCsv(first).map((r) => r.target)).toEqual([DEAD, DEAD]);
+
+    const again = t.path('again.csv');
+    const { log, summary } = await run({ input: first, target: A, out: again });
+    expect(log.connects).toEqual([A]);
+    expect(log.executed.get(A)).toEqual(['echo one', 'exit 1']);
+    expect(readCsv(again).map((r) => [r.target, r.status])).toEqual([[A, 'ok'], [A, 'failed']]);
+    expect(summary.unreachable).toEqual([]);
+
+    const servers = file('servers.csv', `host,name
+${A},a
+${B},b
+`);
+    const fan = await run({ input: first, targets: servers, target: undefined });
+    expect(fan.log.executed.get(A)).toEqual(['echo one', 'exit 1']);
+    expect(fan.log.executed.get(B)).toEqual(['echo one', 'exit 1']);
+
+    // Without a target on the command line the cells are used: the same servers again.
+    const same = await run({ input: again, target: undefined });
+    expect(same.log.executed.get(A)).toEqual(['echo one', 'exit 1']);
+  });
+
+  it('in a plain commands file a target cell still beats --target', async () => {
+    const { log } = await run({ input: file('p.csv', `command,target\necho here,\necho there,${B}\n`), target: A });
+    expect(log.executed.get(A)).toEqual(['echo here']);
+    expect(log.executed.get(B)).toEqual(['echo there']);
+  });
+
   it('gives a dead target error rows, fast, without stopping the others; exit 1', async () => {
     const servers = file('servers.csv', `host\n${A}\n${DEAD}\n`);
     const out = t.path('dead.csv');
@@ -234,6 +266,24 @@ describe('runBatch', () => {
     expect(rows[3]?.error).toBe('CANCELLED: not run: --fail-fast stopped the batch after a failure');
     expect(log.executed.get(A)).not.toContain('echo c');
     expect(summary).toMatchObject({ exitCode: 1, counts: { ok: 1, failed: 1, skipped: 3 } });
+  });
+
+  it('--fail-fast and an interrupt write a target\'s rows in file order, though cancelled runs are answered out of turn', async () => {
+    const input = file('order.csv', 'command,timeout\necho a,\nexit 1,\nbogus,\nsleep 2000,300ms\necho b,\necho c,\n');
+    const ff = t.path('ff-order.csv');
+    await run({ input, out: ff, failFast: true });
+    expect(readCsv(ff).map((r) => `${r.seq} ${r.status}`)).toEqual(['1 ok', '2 failed', '3 error', '4 skipped', '5 skipped', '6 skipped']);
+
+    const servers = file('servers.csv', `host\n${A}\n${B}\n`);
+    const int = t.path('int-order.csv');
+    const controller = new AbortController();
+    const pending = run({ input: file('i2.csv', 'command\necho a\nsleep 5000\nsleep 5000\nsleep 5000\n'), out: int, targets: servers, target: undefined, signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    await pending;
+    const rows = readCsv(int);
+    for (const target of [A, B]) {
+      expect(rows.filter((r) => r.target === target).map((r) => `${r.seq} ${r.status}`)).toEqual(['1 ok', '2 skipped', '3 skipped', '4 skipped']);
+    }
   });
 
   it('a lost connection fails the runs in flight, reconnects and goes on', async () => {
@@ -361,6 +411,21 @@ describe('progress and summary on stderr', () => {
       expect(stderr.text.includes('\x1b[3')).toBe(expectColor);
       expect(stderr.text).toContain('tcpcmd run: 2 rows: 1 ok, 1 failed, 0 errors in');
     }
+  });
+
+  it('draws no bar when the results go to stdout and stdout is a terminal too (the summary stays)', async () => {
+    const { connect } = fakeConnect();
+    const stderr = new Collect(true);
+    await runBatch({ input: input(), target: A, connect, stderr, stdout: new Collect(true), env: {} });
+    expect(stderr.text).not.toContain('\r');
+    expect(stderr.text).toContain('tcpcmd run: 2 rows: 1 ok, 1 failed, 0 errors in');
+    // With --out the terminal's stdout is free: the bar is back.
+    const bar = new Collect(true);
+    await runBatch({ input: input(), target: A, connect, stderr: bar, stdout: new Collect(true), out: t.path('o.csv'), env: {} });
+    expect(bar.text).toContain('\r');
+    expect(progressWanted({ isTTY: true, write: () => true }, {}, { isTTY: true })).toBe(false);
+    expect(progressWanted({ isTTY: true, write: () => true }, {}, { isTTY: false })).toBe(true);
+    expect(progressWanted({ isTTY: true, write: () => true }, {}, null)).toBe(true);
   });
 
   it('prints no bar when stderr is not a terminal', async () => {

@@ -86,6 +86,33 @@ describe('tcpcmd run (CLI)', () => {
     expect(existsSync(join(dir, 'ran'))).toBe(false);
   });
 
+  it('replays a transcript against another server with --target, and against the same one without', async () => {
+    const [old, other] = await Promise.all([startCliServer(), startCliServer()]);
+    const dir = tempDir();
+    const first = join(dir, 'results.csv');
+    const ran = await runCli(['run', '-', '--target', old.target, '--out', first], { input: 'command\necho one\nlinux:exit 3\n' });
+    expect(ran.code).toBe(1);
+    old.child.kill('SIGKILL');
+    await old.exited;
+
+    const again = join(dir, 'again.csv');
+    const r = await runCli(['run', first, '--target', other.target, '--out', again]);
+    expect(r.code).toBe(1); // linux:exit 3 still fails: its expectation (0) replays too
+    expect(r.stderr).not.toContain('unreachable');
+    expect(rowsOf(readFileSync(again, 'utf8')).map((x) => [x.target, x.status, x.exit_code])).toEqual([
+      [other.target, 'ok', '0'],
+      [other.target, 'failed', '3'],
+    ]);
+
+    // No target on the command line: the cells say where (the servers it ran on).
+    const same = await runCli(['run', again, '--out', join(dir, 'same.csv')]);
+    expect(same.code).toBe(1);
+    expect(rowsOf(readFileSync(join(dir, 'same.csv'), 'utf8')).map((x) => [x.target, x.status])).toEqual([
+      [other.target, 'ok'],
+      [other.target, 'failed'],
+    ]);
+  });
+
   it('writes JUnit XML for CI', async () => {
     const server = await startCliServer();
     const r = await runCli(['run', 'samples/smoke.csv', '--target', server.target, '--format', 'junit']);

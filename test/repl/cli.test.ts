@@ -12,7 +12,7 @@ describe('tcpcmd connect from a script', () => {
     const failed = await runCli(['connect', server.target], { input: 'linux:echo out; echo err >&2; exit 4\necho after\n' });
     expect(failed.code).toBe(1);
     expect(failed.stdout).toBe('out\nafter\n');
-    expect(failed.stderr).toMatch(/^err\n\[exit 4, \d+ms\]\n$/);
+    expect(failed.stderr).toMatch(/^err\n\[exit 4, \d+ms\] linux:echo out; echo err >&2; exit 4\n$/);
   });
 
   it('takes host alone (port 10000) and host:port, and exits 3 with one line when it cannot connect', async () => {
@@ -57,6 +57,20 @@ describe('tcpcmd connect from a script', () => {
     expect(only).toMatchObject({ code: 0, stdout: 'only\n' });
     const named = await runCli(['connect', 'web-1', '--targets', path('servers.csv')], { input: 'echo named\n' });
     expect(named).toMatchObject({ code: 0, stdout: 'named\n' });
+  });
+
+  it('with --targets, a name not in the file is an error (exit 2), not a host to look up; host:port and IP addresses still go direct', async () => {
+    const server = await startCliServer();
+    const { path } = await tempDir();
+    const servers = path('servers.csv');
+    await writeFile(servers, `host,port,name\n127.0.0.1,${server.port},a\n127.0.0.1,${server.port + 1},b\n127.0.0.1,1,dead\n`);
+    const unknown = await runCli(['connect', 'zzz', '--targets', servers], { input: 'echo never\n' });
+    expect(unknown).toMatchObject({ code: 2, stdout: '' });
+    expect(unknown.stderr).toBe(`tcpcmd connect: no server named "zzz" in ${servers} (a, b, dead) (USAGE)\n`);
+    const direct = await runCli(['connect', server.target, '--targets', servers], { input: 'echo direct\n' });
+    expect(direct).toMatchObject({ code: 0, stdout: 'direct\n' });
+    const ip = await runCli(['connect', '127.0.0.1', '--targets', servers, '--connect-timeout', '2000'], { input: 'hostname\n' });
+    expect(ip.stderr).not.toContain('no server named'); // tried 127.0.0.1:10000 itself
   });
 
   it('documents itself in --help', async () => {

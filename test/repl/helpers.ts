@@ -128,8 +128,10 @@ export class Tmux {
   static async start(args: string[], env: Record<string, string> = {}): Promise<Tmux> {
     const name = `tcpcmd-repl-${process.pid}-${++sessions}`;
     const tmux = new Tmux(name);
-    onCleanup(() => tmux.kill());
-    const vars = Object.entries({ NO_COLOR: '1', TCPCMD_TOKEN: '', ...env }).map(([k, v]) => `${k}=${shellQuote(v)}`);
+    // The REPL's temp files (its transcript spool) go here: killing the pane gives it no chance to remove them.
+    const { dir: tmp } = await tempDir();
+    onCleanup(() => tmux.kill()); // before the folder is removed (cleanups run last first)
+    const vars = Object.entries({ NO_COLOR: '1', TCPCMD_TOKEN: '', TMPDIR: tmp, ...env }).map(([k, v]) => `${k}=${shellQuote(v)}`);
     const command = `env ${vars.join(' ')} ${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}; echo "[exited $?]"; sleep 60`;
     await tmux.tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '30', command);
     return tmux;

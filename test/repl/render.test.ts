@@ -17,6 +17,15 @@ describe('rendering', () => {
     expect(statusLine({ ...base, durationMs: 2500 }, plain, true)).toBe('[2.5s]');
   });
 
+  it('names the command after the bracket when asked (no terminal)', () => {
+    expect(statusLine(base, plain, false, 'linux:true')).toBeUndefined();
+    expect(statusLine({ ...base, exitCode: 1, durationMs: 15 }, plain, false, 'linux:false')).toBe('[exit 1, 15ms] linux:false');
+    expect(statusLine({ ...base, exitCode: null, error: { code: 'UNKNOWN_COMMAND', message: 'unknown command "cpuu"' } }, plain, false, 'cpuu')).toBe(
+      '[error UNKNOWN_COMMAND, 12ms] cpuu: unknown command "cpuu"',
+    );
+    expect(statusLine({ ...base, exitCode: null, cancelled: true }, plain, false, 'linux:sleep 9')).toBe('[cancelled, 12ms] linux:sleep 9');
+  });
+
   it('colours only on a terminal, and never with NO_COLOR', () => {
     expect(colorWanted(true, {})).toBe(true);
     expect(colorWanted(true, { NO_COLOR: '1' })).toBe(false);

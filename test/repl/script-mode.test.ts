@@ -31,9 +31,37 @@ describe('tcpcmd connect without a terminal', () => {
     r.input.end('echo one\n\n# a comment\nfail\nnope\necho two\n');
     const result = await r.done;
     expect(r.out.raw).toBe('one\ntwo\n');
-    expect(r.err.raw).toMatch(/^bad\n\[exit 3, \d+ms\]\n\[error UNKNOWN_COMMAND, \d+ms\] unknown command "nope"/);
+    // Each failure line names its command: a log of many says which one it was.
+    expect(r.err.raw).toMatch(/^bad\n\[exit 3, \d+ms\] fail\n\[error UNKNOWN_COMMAND, \d+ms\] nope: unknown command "nope"/);
     expect(r.err.raw).not.toContain('\x1b[');
     expect(result).toEqual({ exitCode: 1, commands: 4, failures: 2 });
+  });
+
+  it('refuses kill and reset without --yes (no one to confirm them), as failed commands; sends them with --yes', async () => {
+    const { target } = await startServer({ commands });
+    const r = drive({ target, terminal: false });
+    r.input.end('kill\nreset now\necho still here\n');
+    expect(await r.done).toEqual({ exitCode: 1, commands: 1, failures: 2 });
+    expect(r.out.raw).toBe('still here\n');
+    expect(r.err.text).toBe(
+      '[error] kill not sent: without a terminal no one can confirm it; add --yes to send kill and reset\n' +
+        '[error] reset now not sent: without a terminal no one can confirm it; add --yes to send kill and reset\n',
+    );
+
+    const yes = drive({ target, terminal: false, yes: true });
+    yes.line('reset');
+    await yes.waitErr(/connection to .* lost: the server was reset/);
+    yes.input.end();
+    await yes.done;
+    expect(yes.err.text).not.toContain('not sent');
+  });
+
+  it('leaves the command out of the failure line on a terminal, where it is on the line above', async () => {
+    const { target } = await startServer({ commands });
+    const tty = drive({ target, terminal: true });
+    tty.line('fail');
+    await tty.waitOut(/\[exit 3, \d+ms\]\n/);
+    expect(tty.out.text).not.toMatch(/\[exit 3, \d+ms\] fail/);
   });
 
   it('exits 0 when every command passed, and stops at .exit or quit', async () => {

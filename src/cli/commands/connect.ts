@@ -19,7 +19,7 @@ export const connectCommand: CommandModule<object, ConnectArgs> = {
         .positional('target', { type: 'string', describe: 'host[:port] (port defaults to 10000), or a name from --targets; asked on a terminal when left out' })
         .option('targets', { type: 'string', describe: 'servers.csv (host,port,name,token_env) to choose from' })
         .option('record', { type: 'string', describe: 'Write the session transcript to this CSV as you go (replay: tcpcmd run F)' })
-        .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Send kill and reset without asking' })
+        .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Send kill and reset without asking (without a terminal they are refused otherwise)' })
         .option('timeout', { type: 'number', describe: 'Stop each command after this many ms' }),
     )
       .example('$0 connect 127.0.0.1:10000', 'Open a session; .help inside lists the REPL commands')

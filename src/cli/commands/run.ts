@@ -38,7 +38,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         .option('resume', { type: 'string', describe: 'Continue a killed batch in this results file (csv or jsonl); finished rows are not run again' })
         .option('shard', { type: 'string', describe: 'Run share i of n (e.g. 2/4) of the rows, deterministically' })
         .option('ignore-unknown-columns', { type: 'boolean', describe: 'Ignore columns tcpcmd does not know instead of refusing the file' })
-        .option('progress', { type: 'boolean', describe: 'Force the progress line on or off (default: on when stderr is a terminal, off in CI)' }),
+        .option('progress', { type: 'boolean', describe: 'Force the progress line on or off (default: on when stderr is a terminal, unless the results go to the terminal too; off in CI)' }),
     )
       .example('$0 run samples/commands.csv --target 127.0.0.1:10000 --out results.csv', 'Run a batch, transcript to results.csv')
       .example('$0 run smoke.csv --targets servers.csv --format junit --out junit.xml', 'A CI smoke test on every server')
