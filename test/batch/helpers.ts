@@ -14,13 +14,41 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { afterEach, beforeEach } from 'vitest';
 import type { ConnectOptions, RunOptions, RunResult } from '../../src/client/types.js';
 import { type Address, ErrorCode, TcpcmdError, formatAddress } from '../../src/protocol/index.js';
 import type { BatchConnect, BatchConnection } from '../../src/batch/runner.js';
 
-export async function tempDir(): Promise<{ dir: string; path: (name: string) => string; cleanup: () => Promise<void> }> {
+export interface TempDir {
+  dir: string;
+  path: (name: string) => string;
+  cleanup: () => Promise<void>;
+}
+
+export async function tempDir(): Promise<TempDir> {
   const dir = await mkdtemp(join(tmpdir(), 'tcpcmd-batch-test-'));
   return { dir, path: (name) => join(dir, name), cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A fresh temp dir for each test of the calling file, removed after the test. */
+export function useTempDir(): Pick<TempDir, 'dir' | 'path'> {
+  let current: TempDir | undefined;
+  beforeEach(async () => {
+    current = await tempDir();
+  });
+  afterEach(async () => {
+    await current?.cleanup();
+  });
+  const now = (): TempDir => {
+    if (!current) throw new Error('useTempDir: only inside a test');
+    return current;
+  };
+  return {
+    get dir() {
+      return now().dir;
+    },
+    path: (name) => now().path(name),
+  };
 }
 
 /** A Writable that keeps what it gets, optionally pretending to be a terminal. */

@@ -1,19 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readCsvRecords } from '../../src/batch/csv-records.js';
 import { type InputRow, detectHeader, readRows, spoolStream, validateInput } from '../../src/batch/input.js';
 import { indexTargets, parseTargetOption } from '../../src/batch/targets.js';
 import { ErrorCode, TcpcmdError } from '../../src/protocol/index.js';
-import { tempDir } from './helpers.js';
+import { useTempDir } from './helpers.js';
 
-let t: Awaited<ReturnType<typeof tempDir>>;
-beforeEach(async () => {
-  t = await tempDir();
-});
-afterEach(async () => {
-  await t.cleanup();
-});
+const t = useTempDir();
 
 const target = parseTargetOption('127.0.0.1:10000');
 const known = indexTargets([target]);

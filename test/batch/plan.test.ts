@@ -1,17 +1,11 @@
 import { writeFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validateInput } from '../../src/batch/input.js';
 import { buildPlan, concurrencyHint } from '../../src/batch/plan.js';
 import { indexTargets, parseTargetOption } from '../../src/batch/targets.js';
-import { tempDir } from './helpers.js';
+import { useTempDir } from './helpers.js';
 
-let t: Awaited<ReturnType<typeof tempDir>>;
-beforeEach(async () => {
-  t = await tempDir();
-});
-afterEach(async () => {
-  await t.cleanup();
-});
+const t = useTempDir();
 
 describe('plan', () => {
   const a = parseTargetOption('10.0.0.1:1');

@@ -1,19 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type BatchOptions, runBatch } from '../../src/batch/index.js';
 import { OUTPUT_COLUMNS } from '../../src/batch/columns.js';
 import { DoneSet } from '../../src/batch/resume.js';
 import { ErrorCode } from '../../src/protocol/index.js';
-import { Collect, type FakeOptions, fakeConnect, tempDir, within } from './helpers.js';
+import { Collect, type FakeOptions, fakeConnect, within, useTempDir } from './helpers.js';
 
-let t: Awaited<ReturnType<typeof tempDir>>;
-beforeEach(async () => {
-  t = await tempDir();
-});
-afterEach(async () => {
-  await t.cleanup();
-});
+const t = useTempDir();
 
 const A = '127.0.0.1:10001';
 

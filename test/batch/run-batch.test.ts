@@ -1,21 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type BatchOptions, type BatchSummary, runBatch } from '../../src/batch/index.js';
 import { OUTPUT_COLUMNS } from '../../src/batch/columns.js';
 import { progressWanted } from '../../src/batch/progress.js';
 import { exitCodeFor } from '../../src/cli/exit-codes.js';
 import { ErrorCode, TcpcmdError } from '../../src/protocol/index.js';
-import { Collect, type FakeOptions, fakeConnect, tempDir, within } from './helpers.js';
+import { Collect, type FakeOptions, fakeConnect, within, useTempDir } from './helpers.js';
 
-let t: Awaited<ReturnType<typeof tempDir>>;
-beforeEach(async () => {
-  t = await tempDir();
-});
-afterEach(async () => {
-  await t.cleanup();
-});
+const t = useTempDir();
 
 const A = '127.0.0.1:10001';
 const B = '127.0.0.1:10002';

@@ -1,16 +1,10 @@
 import { writeFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { indexTargets, loadTargets, parseTargetOption, resolveTargetCell } from '../../src/batch/targets.js';
 import { ErrorCode } from '../../src/protocol/index.js';
-import { tempDir } from './helpers.js';
+import { useTempDir } from './helpers.js';
 
-let t: Awaited<ReturnType<typeof tempDir>>;
-beforeEach(async () => {
-  t = await tempDir();
-});
-afterEach(async () => {
-  await t.cleanup();
-});
+const t = useTempDir();
 
 function file(content: string): string {
   const path = t.path('servers.csv');

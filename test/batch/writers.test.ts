@@ -1,19 +1,13 @@
 import { openSync, readFileSync, writeSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { OUTPUT_COLUMNS, type OutputRow } from '../../src/batch/columns.js';
 import { type ByteSink, RowSink, createSink, fileSink, streamSink } from '../../src/batch/writers/index.js';
 import { csvFormat } from '../../src/batch/writers/csv.js';
 import { xmlAttr, xmlText } from '../../src/batch/writers/junit.js';
-import { Collect, tempDir } from './helpers.js';
+import { Collect, useTempDir } from './helpers.js';
 
-let t: Awaited<ReturnType<typeof tempDir>>;
-beforeEach(async () => {
-  t = await tempDir();
-});
-afterEach(async () => {
-  await t.cleanup();
-});
+const t = useTempDir();
 
 function row(seq: number, fields: Partial<OutputRow> = {}): OutputRow {
   return {

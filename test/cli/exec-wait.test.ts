@@ -1,15 +1,7 @@
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { BIN, runCli, startCliServer } from '../helpers/cli.js';
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+import { freePort } from '../helpers/servers.js';
 
 describe('tcpcmd --help and --version', () => {
   it('prints help for the program and for every command', async () => {

@@ -109,3 +109,12 @@ export class RawClient {
     return { hello, ready };
   }
 }
+
+/** A port nothing listens on (just freed by the kernel), for "cannot connect" tests. */
+export async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as net.AddressInfo;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}

@@ -1,9 +1,9 @@
 // `tcpcmd connect` in a real terminal: the built binary in a detached tmux session, keys in, screen out.
 import { execFileSync } from 'node:child_process';
-import net from 'node:net';
 import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { runCli, startCliServer } from '../helpers/cli.js';
+import { freePort } from '../helpers/servers.js';
 import { Tmux, liveProcesses, serveOnPort, tempDir, until } from './helpers.js';
 
 function hasTmux(): boolean {
@@ -13,14 +13,6 @@ function hasTmux(): boolean {
   } catch {
     return false;
   }
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 describe.skipIf(!hasTmux())('tcpcmd connect in a terminal (tmux)', () => {
