@@ -30,6 +30,6 @@ const runLines = log.split('\n').filter((l) => l.includes(' run '));
 console.log(`\ndemo: the server's log of the runs (one line each: client, command, exit code, duration):`);
 for (const line of runLines) console.log(`  ${line}`);
 console.log(`\ndemo: results are in results.csv — open it, or run the batch yourself:`);
-console.log('  npx tcpcmd serve --port 10000 &');
-console.log('  npx tcpcmd run samples/commands.csv --target 127.0.0.1:10000 --out results.csv');
+console.log('  ./bin/tcpcmd.js serve --port 10000 &');
+console.log('  ./bin/tcpcmd.js run samples/commands.csv --target 127.0.0.1:10000 --out results.csv');
 process.exitCode = code ?? 1;

@@ -45,7 +45,7 @@ async function parse(argv: string[], name: string | undefined): Promise<void> {
     .alias('h', 'help')
     .alias('V', 'version')
     .epilogue('Exit codes: 0 ok, 1 a command failed, 2 usage or input error, 3 cannot connect or auth failed, 130 interrupted; exec exits with the remote exit code (255 for its own failures).\nDocs: README.md and docs/ in the package.')
-    .wrap(Math.min(120, process.stdout.columns || 100))
+    .wrap(null) // the terminal wraps: yargs' own wrapping cut words in two in long option descriptions
     .fail((message, err) => {
       if (err) throw err;
       process.stderr.write(`tcpcmd${name ? ` ${name}` : ''}: ${message}\nRun \`tcpcmd ${name ? `${name} ` : ''}--help\` for usage.\n`);

@@ -12,7 +12,7 @@ interface ConnectArgs extends ClientFlags {
 
 export const connectCommand: CommandModule<object, ConnectArgs> = {
   command: 'connect [target]',
-  describe: 'Interactive REPL on a server (without a terminal: commands from stdin, one per line)',
+  describe: 'Interactive REPL on a server (reads stdin when not on a terminal)',
   builder: (y: Argv) =>
     withClientFlags(
       y

@@ -22,7 +22,7 @@ interface RunArgs extends ClientFlags {
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <file>',
-  describe: 'Run the commands of a CSV file; write a transcript (CSV, JSON Lines, JSON or JUnit)',
+  describe: 'Run a CSV of commands; write a transcript (CSV, JSONL, JSON, JUnit)',
   builder: (y: Argv) =>
     withClientFlags(
       y
