@@ -10,7 +10,7 @@ import {
   type ServerMessage,
   type StreamName,
 } from '../protocol/index.js';
-import { PendingRuns } from './pending-runs.js';
+import { PendingRuns, type PendingRun } from './pending-runs.js';
 import type { RunOptions, RunResult, ServerInfo } from './types.js';
 
 export interface OutputChunk {
@@ -86,14 +86,14 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
       });
     }
     return new Promise<RunResult>((resolve, reject) => {
-      const onAbort = (): void => {
-        if (this.pending.has(id)) this.send({ type: 'cancel', id });
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.pending.add(id, {
-        command: cmd, options, stdout: [], stderr: [], resolve, reject,
-        detach: () => signal?.removeEventListener('abort', onAbort),
-      });
+      const run: PendingRun = { command: cmd, options, stdout: '', stderr: '', resolve, reject };
+      if (signal) {
+        run.onAbort = () => {
+          if (this.pending.has(id)) this.send({ type: 'cancel', id });
+        };
+        signal.addEventListener('abort', run.onAbort, { once: true });
+      }
+      this.pending.add(id, run);
       const frame: RunFrame = { type: 'run', id, cmd };
       if (options.timeout !== undefined) frame.timeout = options.timeout;
       this.send(frame);

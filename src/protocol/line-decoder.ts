@@ -41,23 +41,32 @@ export class LineDecoder {
     const events: LineEvent[] = [];
     if (this.stopped) return events;
     let start = 0;
-    for (;;) {
-      const nl = chunk.indexOf(10, start);
-      if (nl === -1) break;
-      const size = this.pending + (nl - start);
+    if (this.pending > 0) {
+      // First the end of the line begun in earlier chunks.
+      const nl = chunk.indexOf(10);
+      if (nl === -1) return this.hold(chunk, 0, events);
+      const size = this.pending + nl;
       if (size > this.maxLine) return this.stop(events, size);
-      let line: Buffer;
-      if (this.pending === 0) {
-        line = chunk.subarray(start, nl);
-      } else {
-        this.parts.push(chunk.subarray(start, nl));
-        line = Buffer.concat(this.parts, size);
-        this.parts = [];
-        this.pending = 0;
-      }
+      this.parts.push(chunk.subarray(0, nl));
+      const line = Buffer.concat(this.parts, size);
+      this.parts = [];
+      this.pending = 0;
       events.push(decodeLine(line, this.keepCR));
       start = nl + 1;
     }
+    const last = chunk.lastIndexOf(10);
+    if (last >= start) {
+      const region = chunk.subarray(start, last);
+      // The common case in one decode: valid UTF-8, and too short to hold a line over the limit.
+      if (region.length <= this.maxLine && isUtf8(region)) this.splitText(region.toString('utf8'), events);
+      else if (!this.pushEach(chunk, start, last, events)) return events;
+      start = last + 1;
+    }
+    return this.hold(chunk, start, events);
+  }
+
+  /** Keeps chunk[start..] as the beginning of the next line. */
+  private hold(chunk: Buffer, start: number, events: LineEvent[]): LineEvent[] {
     if (start < chunk.length) {
       const rest = chunk.length - start;
       if (this.pending + rest > this.maxLine) return this.stop(events, this.pending + rest);
@@ -66,6 +75,33 @@ export class LineDecoder {
       this.pending += rest;
     }
     return events;
+  }
+
+  /** Lines of decoded text without its last newline. */
+  private splitText(text: string, events: LineEvent[]): void {
+    let from = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', from);
+      const end = nl === -1 ? text.length : nl;
+      const cut = !this.keepCR && end > from && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+      events.push({ kind: 'line', line: text.slice(from, cut) });
+      if (nl === -1) return;
+      from = nl + 1;
+    }
+  }
+
+  /** Lines of chunk[start, last] (last is a newline) one by one, each checked for size and UTF-8. False once stopped. */
+  private pushEach(chunk: Buffer, start: number, last: number, events: LineEvent[]): boolean {
+    for (let from = start; from <= last;) {
+      const nl = chunk.indexOf(10, from);
+      if (nl - from > this.maxLine) {
+        this.stop(events, nl - from);
+        return false;
+      }
+      events.push(decodeLine(chunk.subarray(from, nl), this.keepCR));
+      from = nl + 1;
+    }
+    return true;
   }
 
   /** Bytes of an unfinished line held now. */

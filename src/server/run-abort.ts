@@ -8,7 +8,7 @@ import type { TcpcmdError } from '../protocol/index.js';
  */
 export class RunAbort {
   private controller: AbortController | undefined;
-  private listeners: (() => void)[] = [];
+  private listeners: (() => void)[] | undefined;
   /** Why the run was stopped; undefined while it was not. */
   reason: TcpcmdError | undefined;
 
@@ -24,15 +24,14 @@ export class RunAbort {
     if (this.reason) return;
     this.reason = reason;
     this.controller?.abort(reason);
-    for (const listener of this.listeners.splice(0)) listener();
+    const listeners = this.listeners;
+    this.listeners = undefined;
+    if (listeners) for (const listener of listeners) listener();
   }
 
-  /** Resolves `graceMs` after the run is aborted (never, if it is not): the limit for commands that ignore their signal. */
-  afterAbort(graceMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const arm = (): void => void setTimeout(resolve, graceMs).unref();
-      if (this.reason) arm();
-      else this.listeners.push(arm);
-    });
+  /** Calls `listener` once the run is aborted (at once if it already is). */
+  onAbort(listener: () => void): void {
+    if (this.reason) listener();
+    else (this.listeners ??= []).push(listener);
   }
 }

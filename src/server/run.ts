@@ -1,8 +1,10 @@
 import { ErrorCode, TcpcmdError, type DoneFrame, type RunFrame, type StreamName } from '../protocol/index.js';
-import type { RunOutcome, ServerControl, SessionInfo } from './command.js';
+import type { RunContext, RunOutcome, ServerControl, SessionInfo } from './command.js';
 import type { RunAbort } from './run-abort.js';
-import { OutputBudget, chunks } from './run-output.js';
+import type { RunDeadline } from './run-deadline.js';
+import { OUT_CHUNK, OutputBudget, chunks } from './run-output.js';
 import { loggedCommand } from './log.js';
+import type { Resolved } from './registry.js';
 import type { SessionHost } from './session-host.js';
 
 export type RunAnswer = Omit<DoneFrame, 'type' | 'id'>;
@@ -17,74 +19,54 @@ export interface RunEnv {
   host: SessionHost;
   session: SessionInfo;
   peer: string;
-  /** Sends a run's output; resolves when the socket can take more. */
+  /** Sends a run's output; the promise it returns settles when the socket can take more. */
   write(frame: RunFrame, stream: StreamName, data: string): Promise<void>;
   control: ServerControl;
+  /** The session's run timer (one run at a time). */
+  deadline: RunDeadline;
 }
 
 /**
  * One run from command line to answer: resolve, check policy, apply the
  * timeout and output cap, run, and turn whatever happened into a done frame.
  * Aborts (timeout, cancel, cap, disconnect, shutdown) all go through
- * `abort`, whose reason becomes the answer's error.
+ * `abort`, whose reason becomes the answer's error. Kept to a few promises:
+ * a builtin's whole run is cheaper than a handful of extra ones.
  */
 export async function executeRun(frame: RunFrame, abort: RunAbort, env: RunEnv): Promise<RunAnswer> {
   const started = performance.now();
   const { host } = env;
-  const answer = await runResolved(frame, abort, env);
+  const resolved = host.registry.resolve(frame.cmd);
+  let answer: RunAnswer;
+  if ('error' in resolved) answer = { exitCode: null, durationMs: 0, error: resolved.error };
+  else {
+    const refused = host.policy.check(frame.cmd, resolved.command);
+    if (refused) host.logger.log({ event: 'forbidden', session: env.session.id, peer: env.peer, command: loggedCommand(frame.cmd), reason: refused.message });
+    answer = refused ? { exitCode: null, durationMs: 0, error: refused } : await runCommand(frame, resolved, abort, env);
+  }
   answer.durationMs = Math.round(performance.now() - started);
-  host.logger.log({
-    event: 'run',
-    session: env.session.id,
-    peer: env.peer,
-    id: frame.id,
-    command: loggedCommand(frame.cmd),
-    exitCode: answer.exitCode,
-    durationMs: answer.durationMs,
-    ...(answer.error ? { error: answer.error.code } : {}),
-  });
+  const event: Parameters<typeof host.logger.log>[0] = {
+    event: 'run', session: env.session.id, peer: env.peer, id: frame.id, command: loggedCommand(frame.cmd), exitCode: answer.exitCode, durationMs: answer.durationMs,
+  };
+  if (answer.error) event.error = answer.error.code;
+  host.logger.log(event);
   return answer;
 }
 
-async function runResolved(frame: RunFrame, abort: RunAbort, env: RunEnv): Promise<RunAnswer> {
+async function runCommand(frame: RunFrame, resolved: Resolved, abort: RunAbort, env: RunEnv): Promise<RunAnswer> {
   const { host } = env;
-  const resolved = host.registry.resolve(frame.cmd);
-  if ('error' in resolved) return { exitCode: null, durationMs: 0, error: resolved.error };
-  const refused = host.policy.check(frame.cmd, resolved.command);
-  if (refused) {
-    host.logger.log({ event: 'forbidden', session: env.session.id, peer: env.peer, command: loggedCommand(frame.cmd), reason: refused.message });
-    return { exitCode: null, durationMs: 0, error: refused };
-  }
   const limit = host.options.limits.runTimeoutMs;
   const timeoutMs = Math.min(frame.timeout ?? limit, limit);
-  const timer = setTimeout(() => abort.abort(new TcpcmdError(ErrorCode.TIMEOUT, `timed out after ${timeoutMs} ms; the command was stopped`)), timeoutMs);
+  env.deadline.start(timeoutMs, () => abort.abort(new TcpcmdError(ErrorCode.TIMEOUT, `timed out after ${timeoutMs} ms; the command was stopped`)));
   const budget = new OutputBudget(host.options.limits.maxOutput, abort);
   let outcome: RunOutcome;
   try {
-    const ran = Promise.resolve().then(() => resolved.command.run({
-      name: resolved.name,
-      args: resolved.args,
-      argv: resolved.args === '' ? [] : resolved.args.split(/\s+/),
-      get signal() {
-        return abort.signal;
-      },
-      session: env.session,
-      server: env.control,
-      write: async (stream, data) => {
-        for (const piece of chunks(budget.take(stream, data))) await env.write(frame, stream, piece);
-      },
-    }));
-    // A command that ignores its signal (a statfs on a hung mount) must not hold the session: it is answered anyway.
-    const abandoned = abort.afterAbort(ABANDON_AFTER_MS).then((): RunOutcome => {
-      ran.catch(() => {});
-      return { exitCode: null };
-    });
-    outcome = await Promise.race([ran, abandoned]);
+    outcome = await settleOrAbandon(resolved.command.run(new Context(frame, resolved, abort, budget, env)), abort);
   } catch (err) {
     // A command that throws is a bug in it, not the client's fault: answer, and keep the session.
     outcome = { exitCode: null, error: { code: ErrorCode.INTERNAL, message: `internal error in ${resolved.name}: ${err instanceof Error ? err.message : String(err)}` } };
   } finally {
-    clearTimeout(timer);
+    env.deadline.stop();
   }
   const answer: RunAnswer = { exitCode: outcome.exitCode, durationMs: 0 };
   if (outcome.signal) answer.signal = outcome.signal;
@@ -92,4 +74,61 @@ async function runResolved(frame: RunFrame, abort: RunAbort, env: RunEnv): Promi
   const error = abort.reason?.toJSON() ?? outcome.error;
   if (error) answer.error = error.message.length > MAX_MESSAGE ? { code: error.code, message: `${error.message.slice(0, MAX_MESSAGE)}…` } : error;
   return answer;
+}
+
+/**
+ * The command's outcome; or, when it was aborted and has not ended
+ * ABANDON_AFTER_MS later (a statfs on a hung mount ignores its signal), an
+ * empty one: such a command must not hold the session.
+ */
+function settleOrAbandon(ran: Promise<RunOutcome>, abort: RunAbort): Promise<RunOutcome> {
+  return new Promise((resolve, reject) => {
+    ran.then(resolve, reject);
+    abort.onAbort(() => void setTimeout(() => resolve({ exitCode: null }), ABANDON_AFTER_MS).unref());
+  });
+}
+
+/** What a command sees of its run (a class: its getters are shared, not made per run). */
+class Context implements RunContext {
+  readonly name: string;
+  readonly args: string;
+  private words: string[] | undefined;
+
+  constructor(
+    private readonly frame: RunFrame,
+    resolved: Resolved,
+    private readonly abort: RunAbort,
+    private readonly budget: OutputBudget,
+    private readonly env: RunEnv,
+  ) {
+    this.name = resolved.name;
+    this.args = resolved.args;
+  }
+
+  get argv(): string[] {
+    return (this.words ??= this.args === '' ? [] : this.args.split(/\s+/));
+  }
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  get session(): SessionInfo {
+    return this.env.session;
+  }
+
+  get server(): ServerControl {
+    return this.env.control;
+  }
+
+  /** A bound function: commands hand `ctx.write` on to helpers such as runProcess. */
+  readonly write = (stream: StreamName, data: string): Promise<void> => {
+    const allowed = this.budget.take(stream, data);
+    if (allowed.length <= OUT_CHUNK) return this.env.write(this.frame, stream, allowed);
+    return this.writePieces(stream, allowed);
+  };
+
+  private async writePieces(stream: StreamName, data: string): Promise<void> {
+    for (const piece of chunks(data)) await this.env.write(this.frame, stream, piece);
+  }
 }

@@ -8,6 +8,7 @@ import {
   VERSION,
   encodeFrame,
   parseClientMessage,
+  type DoneFrame,
   type ErrorInfo,
   type LineEvent,
   type RunFrame,
@@ -17,11 +18,15 @@ import {
 import { makeNonce, verifyProof } from '../protocol/auth.js';
 import type { SessionInfo } from './command.js';
 import { RunAbort } from './run-abort.js';
+import { RunDeadline } from './run-deadline.js';
 import { executeRun, type RunAnswer, type RunEnv } from './run.js';
 import type { SessionHost } from './session-host.js';
 
 type State = 'greeting' | 'auth' | 'ready' | 'closed';
 type AfterRun = 'disconnect' | 'reset' | 'kill';
+
+/** What a write that the socket can take at once returns: one settled promise, not one per write. */
+const WRITTEN = Promise.resolve();
 
 /**
  * Answers the server has not yet handed to the network, past which it stops
@@ -69,6 +74,7 @@ export class Session {
   private readonly writer: BatchedWriter;
   /** What each run of this session is lent (made once, not per run). */
   private readonly runEnv: RunEnv;
+  private readonly deadline = new RunDeadline();
   private readonly closedPromise: Promise<void>;
   private resolveClosed!: () => void;
 
@@ -95,6 +101,7 @@ export class Session {
         reset: () => (this.afterRun = 'reset'),
         kill: () => (this.afterRun = 'kill'),
       },
+      deadline: this.deadline,
     };
     this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
     socket.setNoDelay(true);
@@ -325,17 +332,21 @@ export class Session {
   private answer(frame: RunFrame, answer: RunAnswer): void {
     this.ids.delete(frame.id);
     if (this.mode === 'json') {
-      this.send({ type: 'done', id: frame.id, ...answer });
+      const done: DoneFrame = { type: 'done', id: frame.id, exitCode: answer.exitCode, durationMs: answer.durationMs };
+      if (answer.signal !== undefined) done.signal = answer.signal;
+      if (answer.truncated !== undefined) done.truncated = answer.truncated;
+      if (answer.error !== undefined) done.error = answer.error;
+      this.send(done);
       return;
     }
     if (answer.error) this.sendText(`[error ${answer.error.code}] ${answer.error.message}\n`);
     else if (answer.exitCode !== 0) this.sendText(`[exit ${answer.exitCode ?? answer.signal ?? '?'}]\n`);
   }
 
-  private async writeOutput(frame: RunFrame, stream: 'stdout' | 'stderr', data: string): Promise<void> {
-    if (this.state === 'closed' || data === '') return;
+  private writeOutput(frame: RunFrame, stream: 'stdout' | 'stderr', data: string): Promise<void> {
+    if (this.state === 'closed' || data === '') return WRITTEN;
     const ok = this.mode === 'json' ? this.send({ type: 'out', id: frame.id, stream, data }) : this.sendText(data);
-    if (!ok) await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+    return ok ? WRITTEN : new Promise<void>((resolve) => this.drainWaiters.push(resolve));
   }
 
   private flushDrainWaiters(): void {
@@ -445,6 +456,7 @@ export class Session {
 
   private onSocketClosed(): void {
     clearTimeout(this.handshakeTimer);
+    this.deadline.dispose();
     if (this.protocolErrors > LOGGED_PROTOCOL_ERRORS) this.closeReason += ` (after ${this.protocolErrors} protocol errors)`;
     if (this.state !== 'closed') {
       this.abortAll({ code: ErrorCode.CONNECTION_CLOSED, message: 'the client went away' });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LineDecoder } from '../../src/protocol/index.js';
+import { LineDecoder, type LineEvent } from '../../src/protocol/index.js';
 
 function splitAt(buf: Buffer, cuts: number[]): Buffer[] {
   const points = [...new Set(cuts.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
@@ -63,6 +63,24 @@ describe('LineDecoder', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('LineDecoder, whole chunks against byte by byte', () => {
+  // A chunk of whole lines is decoded at once when it is valid UTF-8; a byte at a time takes the line-by-line path.
+  const bytes = fc.array(fc.oneof(fc.constant(10), fc.constant(13), fc.constantFrom(0xc3, 0xa9, 0xff), fc.integer({ min: 32, max: 126 })), { maxLength: 200 });
+  it('gives the same events either way, whatever the bytes and the limit', () => {
+    fc.assert(
+      fc.property(bytes, fc.integer({ min: 1, max: 60 }), fc.boolean(), (data, limit, keepCR) => {
+        // How far past the limit a line is seen to be depends on where the chunk ends: compare the kind only.
+        const seen = (e: LineEvent): LineEvent => (e.kind === 'too-large' ? { kind: 'too-large', bytes: 0 } : e);
+        const whole = new LineDecoder(limit, { keepCR }).push(Buffer.from(data)).map(seen);
+        const one = new LineDecoder(limit, { keepCR });
+        const each = data.flatMap((b) => one.push(Buffer.from([b]))).map(seen);
+        expect(whole).toEqual(each);
+      }),
+      { numRuns: 500 },
     );
   });
 });

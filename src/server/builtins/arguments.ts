@@ -13,10 +13,12 @@ export function rejectArguments(ctx: RunContext): RunOutcome | undefined {
   return badArguments(`${ctx.name}: takes no arguments, got "${ctx.args}"`);
 }
 
+const SUCCESS: RunOutcome = Object.freeze({ exitCode: 0 });
+const succeeded = (): RunOutcome => SUCCESS;
+
 /** Writes text to stdout and reports success. */
-export async function print(ctx: RunContext, text: string): Promise<RunOutcome> {
-  await ctx.write('stdout', text);
-  return { exitCode: 0 };
+export function print(ctx: RunContext, text: string): Promise<RunOutcome> {
+  return ctx.write('stdout', text).then(succeeded);
 }
 
 /** For `node` and `python`: nothing, `--version` or `-V`; else BAD_ARGUMENTS. */
