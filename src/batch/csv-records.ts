@@ -4,7 +4,8 @@
  * where each record starts, and the byte offsets where it starts and ends.
  */
 import { createReadStream } from 'node:fs';
-import { parse, CsvError } from 'csv-parse';
+import { open } from 'node:fs/promises';
+import { CsvError, Parser } from 'csv-parse';
 import { ErrorCode, TcpcmdError } from '../protocol/index.js';
 
 export interface CsvRecord {
@@ -51,16 +52,11 @@ export interface ReadCsvOptions {
 
 export const DEFAULT_MAX_RECORD_SIZE = 64 * 1024 * 1024;
 
-/** Line breaks in a record's raw text; a CRLF counts once. */
-function countLineBreaks(raw: string): number {
+/** CRLFs in a record's cells: csv-parse's line counter counts each one inside quotes twice. */
+function quotedCrlfs(cells: readonly string[]): number {
   let n = 0;
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
-    if (c === 10) n++;
-    else if (c === 13) {
-      n++;
-      if (raw.charCodeAt(i + 1) === 10) i++;
-    }
+  for (const cell of cells) {
+    for (let i = cell.indexOf('\r\n'); i !== -1; i = cell.indexOf('\r\n', i + 2)) n++;
   }
   return n;
 }
@@ -80,120 +76,187 @@ function explain(err: CsvError, maxRecordSize: number): string {
   }
 }
 
-interface Parsed {
-  record: string[];
-  raw: string;
-  end: number;
+/**
+ * A csv-parse stream whose records are taken as they are pushed, with the
+ * parser's counters at that moment (its `info`: bytes read, and the line the
+ * record ends on), instead of going through the readable side: a chunk
+ * written is parsed synchronously, so after `write` the records it completed
+ * are all here, even when a syntax error stopped the parser right after them
+ * (a stream that errors discards what it buffered, which would put the error
+ * on the wrong line and make --resume lose finished rows). Cheaper, too, than
+ * the `on_record` hook or the `raw`/`info` options, which build a string or
+ * an object for every record.
+ */
+class RecordTaker extends Parser {
+  records: string[][] = [];
+  /** Per record: bytes parsed when it was complete, and the line it ends on. */
+  bytes: number[] = [];
+  lines: number[] = [];
+
+  override push(record: unknown): boolean {
+    if (record === null) return super.push(null);
+    this.records.push(record as string[]);
+    this.bytes.push(this.info.bytes);
+    this.lines.push(this.info.lines);
+    return true;
+  }
+
+  /** Hands over what was parsed since the last call. */
+  collected(): { records: string[][]; bytes: number[]; lines: number[] } {
+    const taken = { records: this.records, bytes: this.bytes, lines: this.lines };
+    this.records = [];
+    this.bytes = [];
+    this.lines = [];
+    return taken;
+  }
+}
+
+type Taken = ReturnType<RecordTaker['collected']> & {
+  /** Parsed when the input ended (csv-parse's flush): the last record may have no line break. */
+  atEnd: boolean;
+};
+
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+
+/** Where the records begin: past a UTF-8 byte order mark at the start of the file. */
+async function dataStart(path: string, start: number): Promise<number> {
+  if (start !== 0) return start;
+  const file = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(3);
+    const { bytesRead } = await file.read(head, 0, 3, 0);
+    return bytesRead === 3 && UTF8_BOM.every((b, i) => head[i] === b) ? 3 : 0;
+  } finally {
+    await file.close();
+  }
 }
 
 /**
- * Yields the records of `path` in order, blank lines included (as `['']`), so
- * that line numbers and offsets stay exact; callers decide what blank means.
- * Throws CsvSyntaxError on bad CSV and TcpcmdError(IO_ERROR) when the file
- * cannot be read. Memory: one chunk's records plus the stream buffers.
- *
- * Records are taken from csv-parse's on_record hook, which runs synchronously
- * as each record completes, and chunks are fed by hand: iterating the parser
- * stream instead would drop the records parsed just before an error (a
- * destroyed stream discards its buffer), which would put the error on the
- * wrong line and make --resume lose finished rows.
+ * Parses a file from `options.start`, a chunk at a time, and yields each
+ * chunk's records at once (a batch per chunk, not a promise per record, is
+ * what keeps reading fast). A syntax error (a CsvError) is thrown after the
+ * records before it were yielded; other errors (the file cannot be read) as they are.
  */
-export async function* readCsvRecords(path: string, options: ReadCsvOptions = {}): AsyncGenerator<CsvRecord> {
-  const start = options.start ?? 0;
-  const maxRecordSize = options.maxRecordSize ?? DEFAULT_MAX_RECORD_SIZE;
+async function* parseChunks(path: string, options: ReadCsvOptions & { start: number }, onChunk?: (chunk: Buffer) => void): AsyncGenerator<Taken> {
   const source = createReadStream(path, {
-    start,
+    start: options.start,
     end: options.end === undefined ? undefined : options.end - 1, // fs `end` is inclusive
     highWaterMark: options.highWaterMark,
   });
-  let queue: Parsed[] = [];
-  let failure: unknown;
-  const parser = parse({
-    bom: start === 0,
-    raw: true, // for line counting: csv-parse counts a CRLF inside quotes twice
+  const parser = new RecordTaker({
     relax_column_count: true, // cell counts are checked by the caller, with better messages
     skip_empty_lines: false, // kept so lines and offsets stay exact
     record_delimiter: ['\r\n', '\n', '\r'], // explicit: auto-detection locks onto the first one
-    max_record_size: maxRecordSize,
-    on_record: (item: unknown, context: { bytes: number }) => {
-      const { record, raw } = item as { record: string[]; raw: string };
-      queue.push({ record, raw, end: start + context.bytes });
-      return null; // taken here; nothing goes through the stream
-    },
+    max_record_size: options.maxRecordSize ?? DEFAULT_MAX_RECORD_SIZE,
   });
+  let failure: unknown;
   parser.on('error', (err) => {
     failure ??= err;
   });
-  parser.resume(); // the readable side stays empty; let it end
-
-  let line = options.firstLine ?? 1;
-  let offset = start;
-  function* drain(): Generator<CsvRecord> {
-    const items = queue;
-    queue = [];
-    for (const item of items) {
-      const last = item.raw.charCodeAt(item.raw.length - 1);
-      yield { cells: item.record, line, start: offset, end: item.end, terminated: last === 10 || last === 13 };
-      line += countLineBreaks(item.raw);
-      offset = item.end;
+  try {
+    for await (const chunk of source) {
+      onChunk?.(chunk as Buffer);
+      parser.write(chunk as Buffer); // parses synchronously
+      yield { ...parser.collected(), atEnd: false };
+      failure ??= parser.errored ?? undefined;
+      if (failure !== undefined) throw failure;
     }
+    await new Promise<void>((resolve) => {
+      parser.once('error', () => resolve());
+      parser.end(() => resolve());
+    });
+    yield { ...parser.collected(), atEnd: true };
+    failure ??= parser.errored ?? undefined;
+    if (failure !== undefined) throw failure;
+  } finally {
+    source.destroy();
+    parser.destroy();
   }
+}
+
+/**
+ * Yields the records of `path` in order, a chunk's worth at a time, blank
+ * lines included (as `['']`), so that line numbers and offsets stay exact;
+ * callers decide what blank means. Throws CsvSyntaxError on bad CSV or bytes
+ * that are not UTF-8, and TcpcmdError(IO_ERROR) when the file cannot be
+ * read. Memory: one chunk's records plus the stream buffers.
+ */
+export async function* readCsvBatches(path: string, options: ReadCsvOptions = {}): AsyncGenerator<CsvRecord[]> {
+  const maxRecordSize = options.maxRecordSize ?? DEFAULT_MAX_RECORD_SIZE;
+  const firstLine = options.firstLine ?? 1;
+  let line = firstLine;
+  let offset = 0;
+  /** CRLFs inside quotes so far, each counted twice by csv-parse's line counter. */
+  let doubled = 0;
+  let read = 0;
+  let lastByte = -1;
+  // Commands are sent as text: bytes that are not UTF-8 would reach the server as U+FFFD.
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  let notUtf8 = false;
+  const onChunk = (chunk?: Buffer): void => {
+    if (chunk) {
+      read += chunk.length;
+      lastByte = chunk[chunk.length - 1] ?? lastByte;
+    }
+    if (notUtf8) return;
+    try {
+      utf8.decode(chunk, { stream: chunk !== undefined });
+    } catch {
+      notUtf8 = true;
+    }
+  };
   const fail = (err: unknown): Error => {
+    if (err instanceof CsvSyntaxError) return err;
     if (err instanceof CsvError) return new CsvSyntaxError(line, explain(err, maxRecordSize), offset, err.code);
     const name = options.displayName ?? path;
     return new TcpcmdError(ErrorCode.IO_ERROR, `cannot read ${name}: ${(err as Error).message}`, { cause: err });
   };
   try {
-    try {
-      for await (const chunk of source) {
-        parser.write(chunk as Buffer); // parses synchronously into the queue
-        yield* drain();
-        failure ??= parser.errored ?? undefined;
-        if (failure !== undefined) break;
+    const from = await dataStart(path, options.start ?? 0);
+    offset = from;
+    for await (const taken of parseChunks(path, { ...options, start: from }, onChunk)) {
+      const records: CsvRecord[] = [];
+      for (let i = 0; i < taken.records.length; i++) {
+        const cells = taken.records[i] as string[];
+        // A byte that is not UTF-8 reads as U+FFFD.
+        if (notUtf8 && cells.some((c) => c.includes('\uFFFD'))) throw new CsvSyntaxError(line, NOT_UTF8, offset, 'CSV_NOT_UTF8');
+        const end = from + (taken.bytes[i] ?? 0);
+        // Only the last record of the input can lack a line break.
+        const terminated = !taken.atEnd || end < from + read || lastByte === 10 || lastByte === 13;
+        records.push({ cells, line, start: offset, end, terminated });
+        doubled += quotedCrlfs(cells);
+        // The parser's counter says the line this record ends on; the next starts on the one after.
+        line = firstLine + (taken.lines[i] ?? 0) - doubled;
+        offset = end;
       }
-      if (failure === undefined) {
-        await new Promise<void>((resolve) => {
-          parser.once('error', () => resolve());
-          parser.end(() => resolve());
-        });
-      }
-    } catch (err) {
-      failure ??= err; // the file could not be read
+      if (records.length > 0) yield records;
     }
-    yield* drain();
-    if (failure !== undefined) throw fail(failure);
-  } finally {
-    source.destroy();
-    parser.destroy();
+    onChunk();
+    if (notUtf8) throw new CsvSyntaxError(line, NOT_UTF8, offset, 'CSV_NOT_UTF8');
+  } catch (err) {
+    throw fail(err);
   }
 }
 
+const NOT_UTF8 = 'this record is not valid UTF-8 (was the file saved as Latin-1 or Windows-1252?): save it as UTF-8';
+
+/** readCsvBatches, a record at a time: for small files (targets, resume). */
+export async function* readCsvRecords(path: string, options: ReadCsvOptions = {}): AsyncGenerator<CsvRecord> {
+  for await (const batch of readCsvBatches(path, options)) yield* batch;
+}
+
 /**
- * The cells of each record from `start` to `end`, nothing else: the fast path
- * for reading a file already validated (csv-parse's per-record info object
- * costs as much as the parsing).
+ * The cells of each record from `start` to `end`, nothing else, a chunk's
+ * worth at a time: the fast path for reading a file already validated.
  */
-export async function* readCsvCells(path: string, options: Pick<ReadCsvOptions, 'displayName' | 'start' | 'end'> = {}): AsyncGenerator<string[]> {
-  const start = options.start ?? 0;
-  const source = createReadStream(path, { start, end: options.end === undefined ? undefined : options.end - 1 });
-  const parser = parse({
-    bom: start === 0,
-    relax_column_count: true,
-    skip_empty_lines: false,
-    record_delimiter: ['\r\n', '\n', '\r'],
-    max_record_size: DEFAULT_MAX_RECORD_SIZE,
-  });
-  source.on('error', (err) => parser.destroy(err));
-  source.pipe(parser);
+export async function* readCellBatches(path: string, options: Pick<ReadCsvOptions, 'displayName' | 'start' | 'end'> = {}): AsyncGenerator<string[][]> {
+  const name = options.displayName ?? path;
   try {
-    yield* parser as AsyncIterable<string[]>;
+    const start = await dataStart(path, options.start ?? 0);
+    for await (const { records } of parseChunks(path, { ...options, start })) if (records.length > 0) yield records;
   } catch (err) {
-    const name = options.displayName ?? path;
     if (err instanceof CsvError) throw new TcpcmdError(ErrorCode.BAD_INPUT, `${name}: changed while running: ${err.message}`);
     throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot read ${name}: ${(err as Error).message}`, { cause: err });
-  } finally {
-    source.destroy();
-    parser.destroy();
   }
 }
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ErrorCode, TcpcmdError, type Parsed } from '../protocol/index.js';
 import { type ExpectExit, INPUT_COLUMNS, type InputColumn, isKnownColumn, isTranscriptColumn, mapHeader, normalizeColumnName } from './columns.js';
-import { CsvSyntaxError, isBlankRecord, readCsvCells, readCsvRecords } from './csv-records.js';
+import { CsvSyntaxError, isBlankRecord, readCellBatches, readCsvBatches } from './csv-records.js';
 import { cachedExpect, parseExpectExit, parseTimeout } from './expect.js';
 import { ProblemList } from './problems.js';
 import { ALL, type Shard, inShard } from './shard.js';
@@ -181,39 +181,41 @@ export async function validateInput(path: string, options: ValidateOptions = {})
   };
 
   try {
-    for await (const rec of readCsvRecords(path, { displayName, highWaterMark: options.highWaterMark })) {
-      if (isBlankRecord(rec.cells)) continue;
-      if (schema === undefined) {
-        const header = detectHeader(rec.cells, options.ignoreUnknownColumns);
-        if (header.kind === 'header') {
-          // A transcript's target cells say where it ran, not where to run: targets on the command line win.
-          const columns = header.transcript && options.hasDefaultTarget ? header.columns.map((c) => (c === 'target' ? null : c)) : header.columns;
-          schema = { hasHeader: true, columns, transcript: header.transcript, dataStart: rec.end };
-          for (const p of header.problems) problem(rec.line, p);
-          if (header.problems.length > 0) break; // rows cannot be read against a broken header
+    records: for await (const batch of readCsvBatches(path, { displayName, highWaterMark: options.highWaterMark })) {
+      for (const rec of batch) {
+        if (isBlankRecord(rec.cells)) continue;
+        if (schema === undefined) {
+          const header = detectHeader(rec.cells, options.ignoreUnknownColumns);
+          if (header.kind === 'header') {
+            // A transcript's target cells say where it ran, not where to run: targets on the command line win.
+            const columns = header.transcript && options.hasDefaultTarget ? header.columns.map((c) => (c === 'target' ? null : c)) : header.columns;
+            schema = { hasHeader: true, columns, transcript: header.transcript, dataStart: rec.end };
+            for (const p of header.problems) problem(rec.line, p);
+            if (header.problems.length > 0) break records; // rows cannot be read against a broken header
+            continue;
+          }
+          schema = { hasHeader: false, columns: HEADERLESS, transcript: false, dataStart: rec.start };
+        }
+        seq++;
+        const parsed = parseRecord(rec.cells, schema, seq, knownTargets);
+        if (!parsed.ok) {
+          problem(rec.line, parsed.message);
           continue;
         }
-        schema = { hasHeader: false, columns: HEADERLESS, transcript: false, dataStart: rec.start };
-      }
-      seq++;
-      const parsed = parseRecord(rec.cells, schema, seq, knownTargets);
-      if (!parsed.ok) {
-        problem(rec.line, parsed.message);
-        continue;
-      }
-      const row = parsed.value;
-      const counted = inShard(seq, shard);
-      if (row.target) {
-        const entry = targeted.get(row.target.key);
-        if (entry) extend(entry.range, rec.start, rec.end, seq, counted);
-        else targeted.set(row.target.key, { target: row.target, range: extend(null, rec.start, rec.end, seq, counted) });
-      } else {
-        untargeted = extend(untargeted, rec.start, rec.end, seq, counted);
-        if (!options.hasDefaultTarget) {
-          if (noTarget === undefined) {
-            problems.add(rec.line, 'this row has no target: give --target host:port or --targets servers.csv, or fill its target cell');
-            noTarget = { problem: problems.kept.at(-1), rows: 1 };
-          } else noTarget.rows++;
+        const row = parsed.value;
+        const counted = inShard(seq, shard);
+        if (row.target) {
+          const entry = targeted.get(row.target.key);
+          if (entry) extend(entry.range, rec.start, rec.end, seq, counted);
+          else targeted.set(row.target.key, { target: row.target, range: extend(null, rec.start, rec.end, seq, counted) });
+        } else {
+          untargeted = extend(untargeted, rec.start, rec.end, seq, counted);
+          if (!options.hasDefaultTarget) {
+            if (noTarget === undefined) {
+              problems.add(rec.line, 'this row has no target: give --target host:port or --targets servers.csv, or fill its target cell');
+              noTarget = { problem: problems.kept.at(-1), rows: 1 };
+            } else noTarget.rows++;
+          }
         }
       }
     }
@@ -237,24 +239,29 @@ export async function validateInput(path: string, options: ValidateOptions = {})
 
 /**
  * Streams the rows of a validated file again, from `range.start` to
- * `range.end` (the whole data part by default). Rows come in file order.
+ * `range.end` (the whole data part by default), a chunk's worth at a time.
+ * Rows come in file order.
  */
-export async function* readRows(
+export async function* readRowBatches(
   input: ValidatedInput,
   knownTargets: ReadonlyMap<string, BatchTarget>,
   range?: Pick<RowRange, 'start' | 'end' | 'firstSeq'>,
-): AsyncGenerator<InputRow> {
+): AsyncGenerator<InputRow[]> {
   let seq = (range?.firstSeq ?? 1) - 1;
   const start = range?.start ?? input.schema.dataStart;
-  for await (const cells of readCsvCells(input.path, { displayName: input.displayName, start, end: range?.end })) {
-    if (isBlankRecord(cells)) continue;
-    seq++;
-    const parsed = parseRecord(cells, input.schema, seq, knownTargets);
-    if (!parsed.ok) {
-      // Only if the file changed since it was validated.
-      throw new TcpcmdError(ErrorCode.BAD_INPUT, `${input.displayName}: changed while running (row ${seq}: ${parsed.message})`);
+  for await (const batch of readCellBatches(input.path, { displayName: input.displayName, start, end: range?.end })) {
+    const rows: InputRow[] = [];
+    for (const cells of batch) {
+      if (isBlankRecord(cells)) continue;
+      seq++;
+      const parsed = parseRecord(cells, input.schema, seq, knownTargets);
+      if (!parsed.ok) {
+        // Only if the file changed since it was validated.
+        throw new TcpcmdError(ErrorCode.BAD_INPUT, `${input.displayName}: changed while running (row ${seq}: ${parsed.message})`);
+      }
+      rows.push(parsed.value);
     }
-    yield parsed.value;
+    if (rows.length > 0) yield rows;
   }
 }
 

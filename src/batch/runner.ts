@@ -19,7 +19,7 @@ import type { ConnectOptions, RunOptions, RunResult } from '../client/types.js';
 import { type Address, ErrorCode, TcpcmdError, isTcpcmdError } from '../protocol/index.js';
 import type { OutputRow } from './columns.js';
 import { formatError, judge, judgeRejection } from './expect.js';
-import { type InputRow, type ValidatedInput, readRows } from './input.js';
+import { type InputRow, type ValidatedInput, readRowBatches } from './input.js';
 import { type Job, belongsTo } from './plan.js';
 import type { ProgressSnapshot } from './progress.js';
 import type { DoneSet } from './resume.js';
@@ -355,19 +355,25 @@ export class Runner {
       }
     };
 
+    /** The lane with the most room for `chars` more, if one has room now. */
+    const laneWithRoom = (chars: number): Lane | undefined => {
+      let best: Lane | undefined;
+      for (const lane of lanes) {
+        if (!lane.broken && lane.conn?.closed === true) {
+          lane.broken = true; // closed between runs (idle timeout, `disconnect`, a reset): reconnect before the next
+          lane.lost ||= formatError(ErrorCode.CONNECTION_CLOSED, 'the server closed the connection');
+        }
+        const room = lane.inFlight < window && (lane.inFlight === 0 || lane.chars + chars <= windowChars);
+        if (!lane.dead && !lane.broken && room && (!best || lane.inFlight < best.inFlight)) best = lane;
+      }
+      return best;
+    };
+
     /** A lane with room in its window for `chars` more; null when every lane is dead; waits otherwise. */
     const laneFor = async (chars: number): Promise<Lane | null> => {
       for (;;) {
         if (this.stopped() || this.failFastTripped) return null;
-        let best: Lane | undefined;
-        for (const lane of lanes) {
-          if (!lane.broken && lane.conn?.closed === true) {
-            lane.broken = true; // closed between runs (idle timeout, `disconnect`, a reset): reconnect before the next
-            lane.lost ||= formatError(ErrorCode.CONNECTION_CLOSED, 'the server closed the connection');
-          }
-          const room = lane.inFlight < window && (lane.inFlight === 0 || lane.chars + chars <= windowChars);
-          if (!lane.dead && !lane.broken && room && (!best || lane.inFlight < best.inFlight)) best = lane;
-        }
+        const best = laneWithRoom(chars);
         if (best) return best;
         const idleBroken = lanes.find((l) => l.broken && !l.dead && l.inFlight === 0);
         if (idleBroken) {
@@ -393,6 +399,16 @@ export class Runner {
       const turn: Turn = { row: undefined };
       lane.order.push(turn);
       const sentAt = Date.now();
+      const after = (): void => {
+        lane.inFlight--;
+        lane.chars -= row.command.length;
+        try {
+          flush(lane);
+        } catch (err) {
+          this.fail(err);
+        }
+        settled();
+      };
       const runOptions: RunOptions = { signal: this.cancel.signal };
       const timeout = row.timeout ?? this.options.timeout;
       if (timeout !== null) runOptions.timeout = timeout;
@@ -439,19 +455,14 @@ export class Runner {
             stderr: '',
           };
         },
-      ).catch((err: unknown) => {
-        turn.row = null;
-        this.fail(err); // a bug in building the row: stop the batch rather than lose rows silently
-      }).finally(() => {
-        lane.inFlight--;
-        lane.chars -= row.command.length;
-        try {
-          flush(lane);
-        } catch (err) {
-          this.fail(err);
-        }
-        settled();
-      });
+      ).then(
+        after,
+        (err: unknown) => {
+          turn.row = null;
+          this.fail(err); // a bug in building the row: stop the batch rather than lose rows silently
+          after();
+        },
+      );
     };
 
     const settleAll = async (): Promise<void> => {
@@ -459,21 +470,25 @@ export class Runner {
     };
 
     try {
-      for await (const row of readRows(this.input, this.knownTargets, job.range)) {
-        if (!belongsTo(row, job, shard) || done?.has(row.seq, key)) continue;
-        if (this.stopped()) break;
-        const lane = this.failFastTripped ? null : await laneFor(row.command.length);
-        if (this.stopped()) break;
-        if (this.failFastTripped) {
-          await settleAll(); // the cancelled runs' rows first: the target's rows stay in file order
-          this.emit(this.unrunRow(row, key, 'skipped', FAIL_FAST_SKIP));
-        } else if (lane?.conn) dispatch(lane, row, lane.conn);
-        else {
-          if (unreachable) unreachable.rows++;
-          this.emit(this.unrunRow(row, key, 'error', deadError), !unreachable);
+      for await (const rows of readRowBatches(this.input, this.knownTargets, job.range)) {
+        for (const row of rows) {
+          if (!belongsTo(row, job, shard) || done?.has(row.seq, key)) continue;
+          if (this.stopped()) break;
+          // Most rows find a lane with room at once: no promise for them.
+          const lane = this.failFastTripped ? null : (laneWithRoom(row.command.length) ?? (await laneFor(row.command.length)));
+          if (this.stopped()) break;
+          if (this.failFastTripped) {
+            await settleAll(); // the cancelled runs' rows first: the target's rows stay in file order
+            this.emit(this.unrunRow(row, key, 'skipped', FAIL_FAST_SKIP));
+          } else if (lane?.conn) dispatch(lane, row, lane.conn);
+          else {
+            if (unreachable) unreachable.rows++;
+            this.emit(this.unrunRow(row, key, 'error', deadError), !unreachable);
+          }
+          const wait = this.sink.ready();
+          if (wait) await wait;
         }
-        const wait = this.sink.ready();
-        if (wait) await wait;
+        if (this.stopped()) break;
       }
     } finally {
       await settleAll();

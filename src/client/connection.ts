@@ -45,7 +45,7 @@ export const STREAM_HIGH_WATER = 64;
  * Emits `close` with the TcpcmdError that ended it (undefined after `close()`).
  */
 export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] }> {
-  private readonly pending = new PendingRuns();
+  private readonly pending = new PendingRuns((id) => this.send({ type: 'cancel', id }));
   private nextId = 1;
   private ended: TcpcmdError | undefined;
   private closing = false;
@@ -87,12 +87,6 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
     }
     return new Promise<RunResult>((resolve, reject) => {
       const run: PendingRun = { command: cmd, options, stdout: '', stderr: '', resolve, reject };
-      if (signal) {
-        run.onAbort = () => {
-          if (this.pending.has(id)) this.send({ type: 'cancel', id });
-        };
-        signal.addEventListener('abort', run.onAbort, { once: true });
-      }
       this.pending.add(id, run);
       const frame: RunFrame = { type: 'run', id, cmd };
       if (options.timeout !== undefined) frame.timeout = options.timeout;

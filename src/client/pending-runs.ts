@@ -10,13 +10,26 @@ export interface PendingRun {
   stderr: string;
   resolve(result: RunResult): void;
   reject(err: TcpcmdError): void;
-  /** The caller's signal and its listener, removed when the run ends. */
-  onAbort?: () => void;
 }
 
-/** Runs waiting for their done frame, by id. On a lost connection all are rejected with the cause. */
+/** The runs in flight that share a signal, and the one listener on it. */
+interface SignalGroup {
+  ids: Set<RunId>;
+  listener: () => void;
+}
+
+/**
+ * Runs waiting for their done frame, by id. On a lost connection all are
+ * rejected with the cause. Runs given the same AbortSignal (a batch gives
+ * one to all its runs) share one listener on it: a listener per run made
+ * each answer walk the signal's list of hundreds.
+ */
 export class PendingRuns {
   private readonly runs = new Map<RunId, PendingRun>();
+  private readonly bySignal = new Map<AbortSignal, SignalGroup>();
+
+  /** `onAbort` is told of each run whose signal fires while it waits. */
+  constructor(private readonly onAbort: (id: RunId) => void) {}
 
   get size(): number {
     return this.runs.size;
@@ -24,6 +37,20 @@ export class PendingRuns {
 
   add(id: RunId, run: PendingRun): void {
     this.runs.set(id, run);
+    const { signal } = run.options;
+    if (!signal) return;
+    let group = this.bySignal.get(signal);
+    if (!group) {
+      const ids = new Set<RunId>();
+      const listener = (): void => {
+        this.bySignal.delete(signal);
+        for (const waiting of [...ids]) this.onAbort(waiting);
+      };
+      group = { ids, listener };
+      this.bySignal.set(signal, group);
+      signal.addEventListener('abort', listener, { once: true });
+    }
+    group.ids.add(id);
   }
 
   has(id: RunId): boolean {
@@ -72,7 +99,15 @@ export class PendingRuns {
     const run = this.runs.get(id);
     if (!run) return undefined;
     this.runs.delete(id);
-    if (run.onAbort) run.options.signal?.removeEventListener('abort', run.onAbort);
+    const { signal } = run.options;
+    const group = signal ? this.bySignal.get(signal) : undefined;
+    if (signal && group) {
+      group.ids.delete(id);
+      if (group.ids.size === 0) {
+        this.bySignal.delete(signal);
+        signal.removeEventListener('abort', group.listener);
+      }
+    }
     return run;
   }
 }

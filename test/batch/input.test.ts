@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readCsvRecords } from '../../src/batch/csv-records.js';
-import { type InputRow, detectHeader, readRows, spoolStream, validateInput } from '../../src/batch/input.js';
+import { type InputRow, detectHeader, readRowBatches, spoolStream, validateInput } from '../../src/batch/input.js';
 import { indexTargets, parseTargetOption } from '../../src/batch/targets.js';
 import { ErrorCode, TcpcmdError } from '../../src/protocol/index.js';
 import { useTempDir } from './helpers.js';
@@ -21,7 +22,7 @@ function file(name: string, content: string | Buffer): string {
 async function rowsOf(path: string, opts: Parameters<typeof validateInput>[1] = {}): Promise<InputRow[]> {
   const input = await validateInput(path, { hasDefaultTarget: true, knownTargets: known, ...opts });
   const rows: InputRow[] = [];
-  for await (const row of readRows(input, known)) rows.push(row);
+  for await (const batch of readRowBatches(input, known)) rows.push(...batch);
   return rows;
 }
 
@@ -98,6 +99,40 @@ describe('RFC 4180 reading', () => {
         ['f', 9, 28, 30],
       ]);
     }
+    // After a byte order mark, offsets still count every byte of the file.
+    const bom = file('l-bom.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('command\nos\n')]));
+    const recs = [];
+    for await (const r of readCsvRecords(bom, { highWaterMark: 2 })) recs.push([r.cells[0], r.line, r.start, r.end]);
+    expect(recs).toEqual([['command', 1, 3, 11], ['os', 2, 11, 14]]);
+  });
+
+  it('gives every record its line and byte offsets, whatever its cells, line ends and the chunk size', { timeout: 20_000 }, async () => {
+    const cell = fc.oneof(
+      fc.stringMatching(/^[a-zé✓ ]{0,6}$/),
+      // Quoted, with line breaks of every kind and doubled quotes inside.
+      fc.array(fc.constantFrom('a', 'é', '\r\n', '\n', '\r', '""', ','), { maxLength: 6 }).map((parts) => `"${parts.join('')}"`),
+    );
+    const record = fc.tuple(fc.array(cell, { minLength: 1, maxLength: 3 }), fc.constantFrom('\r\n', '\n', '\r'));
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(record, { minLength: 1, maxLength: 8 }), fc.constantFrom(1, 3, 16, 64 * 1024), async (records, highWaterMark) => {
+        // The expected start of each record: bytes and line breaks (a CRLF is one) before it.
+        const texts = records.map(([cells, end]) => cells.join(',') + end);
+        // A lone CR before a blank LF-ended record would read as one CRLF.
+        fc.pre(texts.every((t, i) => !t.endsWith('\r') || !texts[i + 1]?.startsWith('\n')));
+        const expected: [number, number][] = [];
+        let text = '';
+        for (const [cells, end] of records) {
+          expected.push([text.split(/\r\n|\n|\r/).length, Buffer.byteLength(text)]);
+          text += cells.join(',') + end;
+        }
+        const path = file(`p${run++}.csv`, text);
+        const got: [number, number][] = [];
+        for await (const r of readCsvRecords(path, { highWaterMark })) got.push([r.line, r.start]);
+        expect(got).toEqual(expected);
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('spools stdin to a file that validates and streams like any other', { timeout: 5000 }, async () => {
@@ -133,6 +168,18 @@ describe('validation errors, as file:line: message', () => {
       code: ErrorCode.BAD_INPUT,
       message: 'cmds.csv:3: unclosed quote: the quoted cell that starts in this record runs to the end of the file',
     });
+  });
+
+  it('bytes that are not UTF-8 (a Latin-1 file), at the record that holds them, at any chunk size', { timeout: 5000 }, async () => {
+    const path = file('latin1.csv', Buffer.concat([Buffer.from('command\nos\n"echo caf'), Buffer.from([0xe9]), Buffer.from('\nx"\nhostname\n')]));
+    for (const highWaterMark of [1, 5, 64 * 1024]) {
+      expect(await problemsOf(path, { highWaterMark })).toEqual({
+        code: ErrorCode.BAD_INPUT,
+        message: 'cmds.csv:3: this record is not valid UTF-8 (was the file saved as Latin-1 or Windows-1252?): save it as UTF-8',
+      });
+    }
+    // A character that is U+FFFD in the file itself is text like any other.
+    expect((await rowsOf(file('fffd.csv', 'command\necho \uFFFD\n'))).map((r) => r.command)).toEqual(['echo \uFFFD']);
   });
 
   it('a stray quote inside an unquoted cell', { timeout: 5000 }, async () => {
@@ -229,7 +276,7 @@ describe('validated ranges', () => {
     expect(input.targeted.get('10.0.0.2:7')?.range).toMatchObject({ rows: 1, firstSeq: 5 });
     const range = input.targeted.get('10.0.0.1:10000')?.range;
     const rows: InputRow[] = [];
-    for await (const row of readRows(input, new Map(), range)) rows.push(row);
+    for await (const batch of readRowBatches(input, new Map(), range)) rows.push(...batch);
     expect(rows.map((r) => [r.seq, r.target?.key ?? null])).toEqual([
       [2, '10.0.0.1:10000'],
       [3, null],

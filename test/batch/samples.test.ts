@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { type InputRow, readRows, validateInput } from '../../src/batch/input.js';
+import { type InputRow, readRowBatches, validateInput } from '../../src/batch/input.js';
 import { loadTargets } from '../../src/batch/targets.js';
 
 const sample = (name: string): string => fileURLToPath(new URL(`../../samples/${name}`, import.meta.url));
@@ -8,7 +8,7 @@ const sample = (name: string): string => fileURLToPath(new URL(`../../samples/${
 async function rows(name: string): Promise<InputRow[]> {
   const input = await validateInput(sample(name), { hasDefaultTarget: true });
   const out: InputRow[] = [];
-  for await (const row of readRows(input, new Map())) out.push(row);
+  for await (const batch of readRowBatches(input, new Map())) out.push(...batch);
   return out;
 }
 

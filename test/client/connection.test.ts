@@ -98,6 +98,21 @@ describe('client connection', () => {
     expect((await conn.run('echo next')).stdout).toBe('next\n');
   });
 
+  it('cancels every run that shares a signal, the running one and those waiting, and forgets the signal after', async () => {
+    const { target } = await startServer({ commands });
+    const conn = await open(target);
+    const controller = new AbortController();
+    const runs = Array.from({ length: 300 }, () => conn.run('sleep 10000', { signal: controller.signal }));
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the first is running, the rest wait
+    controller.abort();
+    const results = await Promise.all(runs);
+    expect(results.every((r) => r.cancelled && r.error?.code === 'CANCELLED')).toBe(true);
+    const other = new AbortController();
+    expect((await conn.run('echo next', { signal: other.signal })).stdout).toBe('next\n');
+    other.abort(); // after the answer: nothing is sent, nothing breaks
+    expect((await conn.run('echo again')).stdout).toBe('again\n');
+  });
+
   it('passes a timeout to the server', async () => {
     const { target } = await startServer({ commands });
     const conn = await open(target);
