@@ -1,7 +1,8 @@
 /**
  * The commands file: header detection, one record -> one row, validation of
- * the whole file before anything runs (streaming, nothing retained but counts
- * and byte ranges), and streaming the rows again for the runner.
+ * the whole file before anything runs (streaming), and the rows for the
+ * runner: kept from the check when the file is small (KEEP_ROWS), else
+ * streamed from the file again, so memory stays flat whatever its size.
  */
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -51,9 +52,14 @@ export interface RowRange {
   /** Byte offsets of the group's first record start and last record end. */
   start: number;
   end: number;
-  /** seq of the first data record at or after `start`. */
+  /** seq of the first data record at or after `start`, and of the last before `end`. */
   firstSeq: number;
+  lastSeq: number;
 }
+
+/** Files up to this many rows (and KEEP_CHARS of text) are read once: their rows are kept from the check. */
+export const KEEP_ROWS = 50_000;
+export const KEEP_CHARS = 8 * 1024 * 1024;
 
 export interface ValidatedInput {
   path: string;
@@ -65,6 +71,8 @@ export interface ValidatedInput {
   untargeted: RowRange | null;
   /** Rows with a target cell, by target key. */
   targeted: Map<string, { target: BatchTarget; range: RowRange }>;
+  /** Every row, by seq (row `seq` at `seq - 1`), when the file is small enough to keep; else it is read again. */
+  kept?: readonly InputRow[];
 }
 
 export interface ValidateOptions {
@@ -77,6 +85,8 @@ export interface ValidateOptions {
   shard?: Shard;
   /** Test hook: read chunk size. */
   highWaterMark?: number;
+  /** Test hook: keep the rows of files up to this many rows (default KEEP_ROWS; 0 reads every file again). */
+  keepRows?: number;
 }
 
 type HeaderVerdict =
@@ -151,8 +161,9 @@ function parseRecord(
 }
 
 function extend(range: RowRange | null | undefined, start: number, end: number, seq: number, counted: boolean): RowRange {
-  if (!range) return { rows: counted ? 1 : 0, start, end, firstSeq: seq };
+  if (!range) return { rows: counted ? 1 : 0, start, end, firstSeq: seq, lastSeq: seq };
   range.end = end;
+  range.lastSeq = seq;
   if (counted) range.rows++;
   return range;
 }
@@ -174,6 +185,9 @@ export async function validateInput(path: string, options: ValidateOptions = {})
   const targeted = new Map<string, { target: BatchTarget; range: RowRange }>();
   let noTarget: { problem: { message: string } | undefined; rows: number } | undefined;
   let otherProblems = 0;
+  const keepRows = options.keepRows ?? KEEP_ROWS;
+  let kept: InputRow[] | undefined = keepRows > 0 ? [] : undefined;
+  let keptChars = 0;
 
   const problem = (line: number, message: string): void => {
     problems.add(line, message);
@@ -203,6 +217,11 @@ export async function validateInput(path: string, options: ValidateOptions = {})
           continue;
         }
         const row = parsed.value;
+        if (kept) {
+          kept.push(row);
+          keptChars += row.command.length + row.name.length + row.expect.length;
+          if (kept.length > keepRows || keptChars > KEEP_CHARS) kept = undefined; // a large file: read it again
+        }
         const counted = inShard(seq, shard);
         if (row.target) {
           const entry = targeted.get(row.target.key);
@@ -234,19 +253,25 @@ export async function validateInput(path: string, options: ValidateOptions = {})
     rows: seq,
     untargeted,
     targeted,
+    ...(kept ? { kept } : {}),
   };
 }
 
 /**
- * Streams the rows of a validated file again, from `range.start` to
- * `range.end` (the whole data part by default), a chunk's worth at a time.
- * Rows come in file order.
+ * The rows of a validated file from `range.start` to `range.end` (the whole
+ * data part by default), in file order, a chunk's worth at a time: the rows
+ * kept from the check, or streamed from the file again.
  */
 export async function* readRowBatches(
   input: ValidatedInput,
   knownTargets: ReadonlyMap<string, BatchTarget>,
-  range?: Pick<RowRange, 'start' | 'end' | 'firstSeq'>,
+  range?: Pick<RowRange, 'start' | 'end' | 'firstSeq' | 'lastSeq'>,
 ): AsyncGenerator<InputRow[]> {
+  if (input.kept) {
+    const rows = input.kept.slice((range?.firstSeq ?? 1) - 1, range?.lastSeq ?? input.kept.length);
+    if (rows.length > 0) yield rows;
+    return;
+  }
   let seq = (range?.firstSeq ?? 1) - 1;
   const start = range?.start ?? input.schema.dataStart;
   for await (const batch of readCellBatches(input.path, { displayName: input.displayName, start, end: range?.end })) {

@@ -1,8 +1,8 @@
 /**
  * Which (row, target) pairs run, grouped into one job per target, and how many
- * sessions each job gets. A job reads its own rows from the file (only the
- * byte range that holds them), so no job ever waits on another's rows and
- * nothing is buffered between a reader and a slow target.
+ * sessions each job gets. A job reads its own rows (from a large file, only
+ * the byte range that holds them), so no job ever waits on another's rows
+ * and nothing is buffered between a reader and a slow target.
  */
 import type { InputRow, RowRange, ValidatedInput } from './input.js';
 import { type Shard, inShard } from './shard.js';
@@ -13,7 +13,7 @@ export interface Job {
   /** Takes the rows without a target cell (it is a --target/--targets target). */
   takesUntargeted: boolean;
   /** The part of the file that holds the job's rows. */
-  range: Pick<RowRange, 'start' | 'end' | 'firstSeq'>;
+  range: Pick<RowRange, 'start' | 'end' | 'firstSeq' | 'lastSeq'>;
   /** Rows planned for this target (shard applied; resume not). */
   rows: number;
   /** Sessions the target's rows are spread over: 1 keeps file order; more only with --unordered. */
@@ -31,7 +31,7 @@ function merge(a: RowRange | undefined, b: RowRange | undefined | null): RowRang
   if (!a) return b ?? undefined;
   if (!b) return a;
   const first = a.start <= b.start ? a : b;
-  return { rows: a.rows + b.rows, start: first.start, end: Math.max(a.end, b.end), firstSeq: first.firstSeq };
+  return { rows: a.rows + b.rows, start: first.start, end: Math.max(a.end, b.end), firstSeq: first.firstSeq, lastSeq: Math.max(a.lastSeq, b.lastSeq) };
 }
 
 /** One job per target: the default targets first, in order, then targets named only in rows, by first use. */

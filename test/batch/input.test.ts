@@ -266,14 +266,16 @@ describe('validation errors, as file:line: message', () => {
 });
 
 describe('validated ranges', () => {
-  it('groups rows by target, with their byte ranges and the shard applied to counts', { timeout: 5000 }, async () => {
-    const path = file('r.csv', 'command,target\nos,\nos,10.0.0.1\nos,\nos,10.0.0.1:10000\nos,10.0.0.2:7\n');
-    const input = await validateInput(path, { hasDefaultTarget: true, shard: { index: 1, count: 2 } });
+  // keepRows 0: the rows are read from the file again, as for a large file.
+  it.each([['kept from the check', undefined], ['read again', 0]])('groups rows by target, with their byte ranges and the shard applied to counts (rows %s)', { timeout: 5000 }, async (_how, keepRows) => {
+    const path = file('r.csv', 'command,target\nos,\nos,10.0.0.1\n\nos,\nos,10.0.0.1:10000\nos,10.0.0.2:7\n');
+    const input = await validateInput(path, { hasDefaultTarget: true, shard: { index: 1, count: 2 }, keepRows });
+    expect(input.kept === undefined).toBe(keepRows === 0);
     expect(input.rows).toBe(5);
-    expect(input.untargeted).toMatchObject({ rows: 2, firstSeq: 1 });
+    expect(input.untargeted).toMatchObject({ rows: 2, firstSeq: 1, lastSeq: 3 });
     expect([...input.targeted.keys()]).toEqual(['10.0.0.1:10000', '10.0.0.2:7']);
-    expect(input.targeted.get('10.0.0.1:10000')?.range).toMatchObject({ rows: 0, firstSeq: 2 });
-    expect(input.targeted.get('10.0.0.2:7')?.range).toMatchObject({ rows: 1, firstSeq: 5 });
+    expect(input.targeted.get('10.0.0.1:10000')?.range).toMatchObject({ rows: 0, firstSeq: 2, lastSeq: 4 });
+    expect(input.targeted.get('10.0.0.2:7')?.range).toMatchObject({ rows: 1, firstSeq: 5, lastSeq: 5 });
     const range = input.targeted.get('10.0.0.1:10000')?.range;
     const rows: InputRow[] = [];
     for await (const batch of readRowBatches(input, new Map(), range)) rows.push(...batch);
@@ -282,5 +284,14 @@ describe('validated ranges', () => {
       [3, null],
       [4, '10.0.0.1:10000'],
     ]);
+    const all: InputRow[] = [];
+    for await (const batch of readRowBatches(input, new Map())) all.push(...batch);
+    expect(all.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('keeps the rows of a small file only', { timeout: 5000 }, async () => {
+    const path = file('k.csv', 'command\nos\nhostname\nram\n');
+    expect((await validateInput(path, { hasDefaultTarget: true, keepRows: 3 })).kept?.map((r) => r.command)).toEqual(['os', 'hostname', 'ram']);
+    expect((await validateInput(path, { hasDefaultTarget: true, keepRows: 2 })).kept).toBeUndefined();
   });
 });
