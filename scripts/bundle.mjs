@@ -1,7 +1,11 @@
 // Bundles the CLI (dist/cli/main.js and what it imports) into dist/bundle/, split
 // per command, so `tcpcmd exec` reads a few files instead of a hundred modules
 // and starts faster (docs/benchmarks.md). The library (dist/index.js) is not bundled.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Chunk names change with their content: old ones would pile up.
+rmSync('dist/bundle', { recursive: true, force: true });
 
 await build({
   entryPoints: { main: 'dist/cli/main.js' },

@@ -13,11 +13,16 @@ export interface ClientFlags {
   'connect-timeout'?: number;
 }
 
-/** How a flag is declared: the shape yargs reads, which `exec`'s fast path (fast-exec.ts) reads too. */
+/** How a flag is declared: the shape yargs reads, which the fast path of `exec` and `run` (fast-path.ts) reads too. */
 export interface FlagSpec {
   type: 'boolean' | 'string' | 'number';
   describe: string;
   default?: boolean | string | number;
+  /** A one-letter short form. */
+  alias?: string;
+  choices?: readonly string[];
+  /** Of a number, for messages: `--timeout must be a number of ms`. */
+  unit?: string;
 }
 
 /** Flags every client command shares: TLS, token and connect timeout. */
@@ -27,7 +32,7 @@ export const CLIENT_FLAGS: Record<keyof ClientFlags, FlagSpec> = {
   fingerprint: { type: 'string', describe: "Pin the server certificate's SHA-256 fingerprint (as printed by `tcpcmd serve`)" },
   'accept-new': { type: 'boolean', describe: "With --tls: trust a server seen for the first time without asking and remember it in known_hosts (like ssh's StrictHostKeyChecking=accept-new)" },
   'token-file': { type: 'string', describe: 'Read the token from this file (default: the TCPCMD_TOKEN variable)' },
-  'connect-timeout': { type: 'number', describe: 'Give up connecting after this many ms', default: 10_000 },
+  'connect-timeout': { type: 'number', describe: 'Give up connecting after this many ms', default: 10_000, unit: 'ms' },
 };
 
 export function withClientFlags<T>(y: Argv<T>): Argv<T & ClientFlags> {

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { VERSION } from '../protocol/version.js';
 import { describeError, Exit, exitCodeFor } from './exit-codes.js';
-import { fastExec } from './fast-exec.js';
+import { fastPath } from './fast-path.js';
 import { serveCommand } from './commands/serve.js';
 import { execCommand } from './commands/exec.js';
 import { connectCommand } from './commands/connect.js';
@@ -24,7 +24,7 @@ export async function main(argv: string[]): Promise<void> {
   const first = argv.find((a) => !a.startsWith('-'));
   const name = first && names.includes(first) ? first : undefined;
   try {
-    if (await fastExec(argv)) return;
+    if (await fastPath(argv)) return;
     await parse(argv, name);
   } catch (err) {
     process.stderr.write(`${describeError(err, name)}\n`);

@@ -12,7 +12,7 @@ export interface ExecArgs extends ClientFlags {
 
 /** exec's own flags (the client flags come on top). */
 export const EXEC_FLAGS: Record<'timeout', FlagSpec> = {
-  timeout: { type: 'number', describe: 'Stop the command after this many ms' },
+  timeout: { type: 'number', describe: 'Stop the command after this many ms', unit: 'ms' },
 };
 
 export const execCommand: CommandModule<object, ExecArgs> = {
