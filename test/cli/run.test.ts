@@ -26,6 +26,22 @@ describe('tcpcmd run (CLI)', () => {
     expect(r.stderr).toMatch(/2 rows: 2 ok/);
   });
 
+  it('reads its flags the same way with or without yargs: short forms, --no-..., bad values and help', async () => {
+    const server = await startCliServer();
+    // -t, -f and -c are read by the fast path; --no-progress by yargs: the same answer either way.
+    for (const args of [['-t', server.target, '-f', 'jsonl', '-c', '2'], ['--target', server.target, '--format', 'jsonl', '--no-progress']]) {
+      const r = await runCli(['run', '-', ...args], { input: 'command\necho one\n' });
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ seq: 1, status: 'ok', stdout: 'one\n' });
+    }
+    const badFormat = await runCli(['run', '-', '-t', server.target, '-f', 'xml'], { input: 'command\nos\n' });
+    expect([badFormat.code, badFormat.stderr]).toEqual([2, expect.stringContaining('Choices: "csv", "jsonl", "json", "junit"')]);
+    const badNumber = await runCli(['run', '-', '-t', server.target, '--timeout', 'soon'], { input: 'command\nos\n' });
+    expect([badNumber.code, badNumber.stderr]).toEqual([2, expect.stringContaining('--timeout must be a number of ms, got "soon"')]);
+    const help = await runCli(['run', '--help']);
+    expect([help.code, help.stdout]).toEqual([0, expect.stringContaining('--fail-fast')]);
+  });
+
   it('exits 1 when an expectation fails, listing the failure', async () => {
     const server = await startCliServer();
     const dir = tempDir();
