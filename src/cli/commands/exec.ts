@@ -35,7 +35,7 @@ export const execCommand: CommandModule<object, ExecArgs> = {
 
 /** Runs the remote command, streams its output, and sets our exit code to its own. */
 export async function runExec(args: ExecArgs): Promise<void> {
-  const { connect } = await import('../../client/index.js');
+  const { connect } = await import('../../client/connect.js');
   if (args.timeout !== undefined) positiveMs(args.timeout, '--timeout');
   const connection = await connect(args.target, connectOptionsFrom(args));
   const controller = new AbortController();

@@ -50,7 +50,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
 
 /** Runs the batch and sets the exit code from its summary. */
 export async function runRun(args: RunArgs): Promise<void> {
-  const [{ runBatch }, { connect }] = await Promise.all([import('../../batch/index.js'), import('../../client/index.js')]);
+  const [{ runBatch }, { connect }] = await Promise.all([import('../../batch/index.js'), import('../../client/connect.js')]);
   const controller = new AbortController();
   const stopHandlers = onInterrupt(() => controller.abort()); // a second Ctrl+C means now
   try {
