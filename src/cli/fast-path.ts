@@ -24,7 +24,8 @@ const RUN = flagSet(RUN_FLAGS);
  * time) and read the same flag declarations with Node's own parseArgs.
  * Anything else — help, a flag tcpcmd does not know, `--no-…`, a missing
  * argument, a value not among the choices — returns false, and yargs answers
- * with its help and messages as always.
+ * with its help and messages as always. Both read a flag given twice as its
+ * last value.
  */
 export async function fastPath(argv: string[]): Promise<boolean> {
   if (argv[0] === 'exec') return fastExec(argv.slice(1));
@@ -60,6 +61,7 @@ function readFlags(args: string[], set: typeof RUN): { values: Record<string, un
 async function fastRun(args: string[]): Promise<boolean> {
   const read = readFlags(args, RUN);
   if (!read || read.positionals.length !== 1) return false;
+  // The values are typed by the same tables (RUN_FLAGS, CLIENT_FLAGS) that declare RunArgs to yargs.
   await runRun({ ...read.values, file: read.positionals[0] } as RunArgs);
   return true;
 }

@@ -29,7 +29,8 @@ describe('tcpcmd run (CLI)', () => {
   it('reads its flags the same way with or without yargs: short forms, --no-..., bad values and help', async () => {
     const server = await startCliServer();
     // -t, -f and -c are read by the fast path; --no-progress by yargs: the same answer either way.
-    for (const args of [['-t', server.target, '-f', 'jsonl', '-c', '2'], ['--target', server.target, '--format', 'jsonl', '--no-progress']]) {
+    // A flag given twice counts once, with its last value, either way.
+    for (const args of [['-t', '127.0.0.1:1', '-t', server.target, '-f', 'jsonl', '-c', '2'], ['--target', '127.0.0.1:1', '--target', server.target, '--format', 'jsonl', '--no-progress']]) {
       const r = await runCli(['run', '-', ...args], { input: 'command\necho one\n' });
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ seq: 1, status: 'ok', stdout: 'one\n' });

@@ -26,7 +26,8 @@ export const execCommand: CommandModule<object, ExecArgs> = {
         .options(EXEC_FLAGS),
     )
       // `tcpcmd exec host linux:ls -l`: options tcpcmd does not know belong to the remote command.
-      .parserConfiguration({ 'unknown-options-as-args': true })
+      // A flag given twice: the last one counts, as in the fast path (parseArgs).
+      .parserConfiguration({ 'unknown-options-as-args': true, 'duplicate-arguments-array': false })
       .example('$0 exec 127.0.0.1:10000 hostname', 'Print the server host name')
       .example("$0 exec localhost 'linux:ls -l /tmp'", 'Run a shell command; its exit code is ours')
       .example('$0 exec localhost:10000 --timeout 5000 ping 127.0.0.1', 'Stop after 5 s') as unknown as Argv<ExecArgs>,

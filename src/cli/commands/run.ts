@@ -41,6 +41,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
   describe: 'Run a CSV of commands; write a transcript (CSV, JSONL, JSON, JUnit)',
   builder: (y: Argv) =>
     withClientFlags(y.positional('file', { type: 'string', demandOption: true, describe: 'The commands CSV, or - for stdin' }).options(RUN_FLAGS))
+      // A flag given twice: the last one counts, as in the fast path (parseArgs).
+      .parserConfiguration({ 'duplicate-arguments-array': false })
       .example('$0 run samples/commands.csv --target 127.0.0.1:10000 --out results.csv', 'Run a batch, transcript to results.csv')
       .example('$0 run smoke.csv --targets servers.csv --format junit --out junit.xml', 'A CI smoke test on every server')
       .example('$0 run results.csv --target 127.0.0.1:10000 --out again.csv', 'Replay a transcript')
