@@ -22,6 +22,10 @@ export interface ServerControl {
   kill(): void;
 }
 
+/**
+ * What a command is given for one run. `argv` and `signal` are computed when
+ * first read: hand `ctx` itself to helpers rather than a spread copy.
+ */
 export interface RunContext {
   /** The command name as typed (lower-cased), e.g. `cpu` or `linux`. */
   name: string;

@@ -83,15 +83,22 @@ async function runCommand(frame: RunFrame, resolved: Resolved, abort: RunAbort, 
  */
 function settleOrAbandon(ran: Promise<RunOutcome>, abort: RunAbort): Promise<RunOutcome> {
   return new Promise((resolve, reject) => {
-    ran.then(resolve, reject);
+    // Promise.resolve: a command written in JavaScript may return a plain outcome.
+    Promise.resolve(ran).then(resolve, reject);
     abort.onAbort(() => void setTimeout(() => resolve({ exitCode: null }), ABANDON_AFTER_MS).unref());
   });
 }
 
-/** What a command sees of its run (a class: its getters are shared, not made per run). */
+/**
+ * What a command sees of its run. `argv` and `signal` are made when first
+ * read (most builtins never read them), so they are getters: pass `ctx`
+ * itself to helpers, not a copy made with `{ ...ctx }`.
+ */
 class Context implements RunContext {
   readonly name: string;
   readonly args: string;
+  readonly session: SessionInfo;
+  readonly server: ServerControl;
   private words: string[] | undefined;
 
   constructor(
@@ -103,6 +110,8 @@ class Context implements RunContext {
   ) {
     this.name = resolved.name;
     this.args = resolved.args;
+    this.session = env.session;
+    this.server = env.control;
   }
 
   get argv(): string[] {
@@ -111,14 +120,6 @@ class Context implements RunContext {
 
   get signal(): AbortSignal {
     return this.abort.signal;
-  }
-
-  get session(): SessionInfo {
-    return this.env.session;
-  }
-
-  get server(): ServerControl {
-    return this.env.control;
   }
 
   /** A bound function: commands hand `ctx.write` on to helpers such as runProcess. */

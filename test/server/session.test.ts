@@ -126,6 +126,30 @@ describe('session: JSON mode', () => {
     expect(done.exitCode).toBeNull();
   });
 
+  it('times each run on its own: a short timeout after a long one, a long one after a short one', async () => {
+    const { port } = await startServer({ commands });
+    const c = await RawClient.connect(port);
+    await c.handshake();
+    // One timer serves the session's runs; each run still gets exactly its own time.
+    c.sendFrame({ type: 'run', id: 1, cmd: 'echo quick', timeout: 60_000 });
+    c.sendFrame({ type: 'run', id: 2, cmd: 'sleep 5000', timeout: 80 });
+    c.sendFrame({ type: 'run', id: 3, cmd: 'sleep 250', timeout: 2_000 });
+    c.sendFrame({ type: 'run', id: 4, cmd: 'sleep 5000', timeout: 80 });
+    expect((await c.untilDone(1)).at(-1)).toMatchObject({ exitCode: 0 });
+    expect((await c.untilDone(2)).at(-1)).toMatchObject({ exitCode: null, error: { code: 'TIMEOUT' } });
+    expect((await c.untilDone(3)).at(-1)).toMatchObject({ exitCode: 0 }); // not cut when run 2's timer fired
+    expect((await c.untilDone(4)).at(-1)).toMatchObject({ exitCode: null, error: { code: 'TIMEOUT' } });
+  });
+
+  it('runs a command that answers with a plain outcome, not a promise (a command written in JavaScript)', async () => {
+    const plain = { name: 'plain', usage: 'plain', summary: 'no promise', run: (() => ({ exitCode: 5 })) as unknown as (typeof commands)[number]['run'] };
+    const { port } = await startServer({ commands: [...commands, plain] });
+    const c = await RawClient.connect(port);
+    await c.handshake();
+    c.sendFrame({ type: 'run', id: 1, cmd: 'plain' });
+    expect((await c.untilDone(1)).at(-1)).toMatchObject({ exitCode: 5 });
+  });
+
   it('caps a run server-side at --run-timeout even when the client asks for more', async () => {
     const { port } = await startServer({ commands, limits: { runTimeoutMs: 100 } });
     const c = await RawClient.connect(port);
