@@ -4,9 +4,9 @@
  * where each record starts, and the byte offsets where it starts and ends.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { CsvError, Parser } from 'csv-parse';
 import { ErrorCode, TcpcmdError } from '../protocol/index.js';
+import { NOT_UTF8, type Sniffed, Utf8Check, sniffEncoding } from './csv-encoding.js';
 
 export interface CsvRecord {
   cells: string[];
@@ -116,34 +116,20 @@ type Taken = ReturnType<RecordTaker['collected']> & {
   atEnd: boolean;
 };
 
-const UTF8_BOM = [0xef, 0xbb, 0xbf];
-
-/** Where the records begin: past a UTF-8 byte order mark at the start of the file. */
-async function dataStart(path: string, start: number): Promise<number> {
-  if (start !== 0) return start;
-  const file = await open(path, 'r');
-  try {
-    const head = Buffer.alloc(3);
-    const { bytesRead } = await file.read(head, 0, 3, 0);
-    return bytesRead === 3 && UTF8_BOM.every((b, i) => head[i] === b) ? 3 : 0;
-  } finally {
-    await file.close();
-  }
-}
-
 /**
  * Parses a file from `options.start`, a chunk at a time, and yields each
  * chunk's records at once (a batch per chunk, not a promise per record, is
  * what keeps reading fast). A syntax error (a CsvError) is thrown after the
  * records before it were yielded; other errors (the file cannot be read) as they are.
  */
-async function* parseChunks(path: string, options: ReadCsvOptions & { start: number }, onChunk?: (chunk: Buffer) => void): AsyncGenerator<Taken> {
+async function* parseChunks(path: string, options: ReadCsvOptions & Sniffed, onChunk?: (chunk: Buffer) => void): AsyncGenerator<Taken> {
   const source = createReadStream(path, {
     start: options.start,
     end: options.end === undefined ? undefined : options.end - 1, // fs `end` is inclusive
     highWaterMark: options.highWaterMark,
   });
   const parser = new RecordTaker({
+    encoding: options.encoding,
     relax_column_count: true, // cell counts are checked by the caller, with better messages
     skip_empty_lines: false, // kept so lines and offsets stay exact
     record_delimiter: ['\r\n', '\n', '\r'], // explicit: auto-detection locks onto the first one
@@ -185,42 +171,35 @@ export async function* readCsvBatches(path: string, options: ReadCsvOptions = {}
   const maxRecordSize = options.maxRecordSize ?? DEFAULT_MAX_RECORD_SIZE;
   const firstLine = options.firstLine ?? 1;
   let line = firstLine;
-  let offset = 0;
+  let offset = options.start ?? 0;
   /** CRLFs inside quotes so far, each counted twice by csv-parse's line counter. */
   let doubled = 0;
   let read = 0;
   let lastByte = -1;
-  // Commands are sent as text: bytes that are not UTF-8 would reach the server as U+FFFD.
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
-  let notUtf8 = false;
-  const onChunk = (chunk?: Buffer): void => {
-    if (chunk) {
-      read += chunk.length;
-      lastByte = chunk[chunk.length - 1] ?? lastByte;
-    }
-    if (notUtf8) return;
-    try {
-      utf8.decode(chunk, { stream: chunk !== undefined });
-    } catch {
-      notUtf8 = true;
-    }
-  };
   const fail = (err: unknown): Error => {
-    if (err instanceof CsvSyntaxError) return err;
+    if (err instanceof CsvSyntaxError || err instanceof TcpcmdError) return err;
     if (err instanceof CsvError) return new CsvSyntaxError(line, explain(err, maxRecordSize), offset, err.code);
     const name = options.displayName ?? path;
     return new TcpcmdError(ErrorCode.IO_ERROR, `cannot read ${name}: ${(err as Error).message}`, { cause: err });
   };
   try {
-    const from = await dataStart(path, options.start ?? 0);
+    const sniffed = await sniffEncoding(path, offset);
+    if (typeof sniffed === 'string') throw new CsvSyntaxError(line, sniffed, offset, 'CSV_ENCODING');
+    const from = sniffed.start;
     offset = from;
-    for await (const taken of parseChunks(path, { ...options, start: from }, onChunk)) {
+    const utf8 = sniffed.encoding === 'utf8' ? new Utf8Check(from) : undefined;
+    const onChunk = (chunk: Buffer): void => {
+      read += chunk.length;
+      lastByte = chunk[chunk.length - 1] ?? lastByte;
+      utf8?.chunk(chunk);
+    };
+    for await (const taken of parseChunks(path, { ...options, ...sniffed }, onChunk)) {
+      if (taken.atEnd) utf8?.end();
       const records: CsvRecord[] = [];
       for (let i = 0; i < taken.records.length; i++) {
         const cells = taken.records[i] as string[];
-        // A byte that is not UTF-8 reads as U+FFFD.
-        if (notUtf8 && cells.some((c) => c.includes('\uFFFD'))) throw new CsvSyntaxError(line, NOT_UTF8, offset, 'CSV_NOT_UTF8');
         const end = from + (taken.bytes[i] ?? 0);
+        if (utf8 && !utf8.valid(cells, offset, end)) throw new CsvSyntaxError(line, NOT_UTF8, offset, 'CSV_NOT_UTF8');
         // Only the last record of the input can lack a line break.
         const terminated = !taken.atEnd || end < from + read || lastByte === 10 || lastByte === 13;
         records.push({ cells, line, start: offset, end, terminated });
@@ -231,14 +210,11 @@ export async function* readCsvBatches(path: string, options: ReadCsvOptions = {}
       }
       if (records.length > 0) yield records;
     }
-    onChunk();
-    if (notUtf8) throw new CsvSyntaxError(line, NOT_UTF8, offset, 'CSV_NOT_UTF8');
+    if (utf8?.hasBadBytes) throw new CsvSyntaxError(line, NOT_UTF8, offset, 'CSV_NOT_UTF8');
   } catch (err) {
     throw fail(err);
   }
 }
-
-const NOT_UTF8 = 'this record is not valid UTF-8 (was the file saved as Latin-1 or Windows-1252?): save it as UTF-8';
 
 /** readCsvBatches, a record at a time: for small files (targets, resume). */
 export async function* readCsvRecords(path: string, options: ReadCsvOptions = {}): AsyncGenerator<CsvRecord> {
@@ -252,9 +228,11 @@ export async function* readCsvRecords(path: string, options: ReadCsvOptions = {}
 export async function* readCellBatches(path: string, options: Pick<ReadCsvOptions, 'displayName' | 'start' | 'end'> = {}): AsyncGenerator<string[][]> {
   const name = options.displayName ?? path;
   try {
-    const start = await dataStart(path, options.start ?? 0);
-    for await (const { records } of parseChunks(path, { ...options, start })) if (records.length > 0) yield records;
+    const sniffed = await sniffEncoding(path, options.start ?? 0);
+    if (typeof sniffed === 'string') throw new TcpcmdError(ErrorCode.BAD_INPUT, `${name}: ${sniffed}`);
+    for await (const { records } of parseChunks(path, { ...options, ...sniffed })) if (records.length > 0) yield records;
   } catch (err) {
+    if (err instanceof TcpcmdError) throw err;
     if (err instanceof CsvError) throw new TcpcmdError(ErrorCode.BAD_INPUT, `${name}: changed while running: ${err.message}`);
     throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot read ${name}: ${(err as Error).message}`, { cause: err });
   }

@@ -49,6 +49,8 @@ export interface BatchOptions {
   window?: number;
   /** Command characters in flight per session (default 512 Ki, under the server's 1 MiB queue limit). */
   windowChars?: number;
+  /** A file of up to this many rows is read once, its rows kept from the check (default 50,000); 0 reads every file again. */
+  keepRows?: number;
   /** The client library's connect (injected: keeps batch testable and the import one-way). */
   connect: BatchConnect;
   /** TLS, connect timeout, client name, token (a servers.csv token_env wins). */
@@ -192,6 +194,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
       knownTargets: known,
       hasDefaultTarget: defaults.length > 0,
       shard: settings.shard,
+      keepRows: options.keepRows,
     });
     const plan = { concurrency: settings.concurrency, unordered: options.unordered === true };
     const jobs = buildPlan(input, defaults, plan);

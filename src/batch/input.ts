@@ -85,7 +85,7 @@ export interface ValidateOptions {
   shard?: Shard;
   /** Test hook: read chunk size. */
   highWaterMark?: number;
-  /** Test hook: keep the rows of files up to this many rows (default KEEP_ROWS; 0 reads every file again). */
+  /** Keep the rows of files up to this many rows (default KEEP_ROWS; 0 reads every file again). */
   keepRows?: number;
 }
 
@@ -172,7 +172,7 @@ function extend(range: RowRange | null | undefined, start: number, end: number, 
  * Reads the whole file once and reports its problems (the first 20 kept) as
  * `file:line: message`, throwing TcpcmdError(BAD_INPUT) — or USAGE when the
  * only problem is rows without a target. A header problem or a CSV syntax
- * error stops the check there. Nothing is retained per row.
+ * error stops the check there. Rows are kept only for a small file (keepRows).
  */
 export async function validateInput(path: string, options: ValidateOptions = {}): Promise<ValidatedInput> {
   const displayName = options.displayName ?? path;

@@ -178,8 +178,26 @@ describe('validation errors, as file:line: message', () => {
         message: 'cmds.csv:3: this record is not valid UTF-8 (was the file saved as Latin-1 or Windows-1252?): save it as UTF-8',
       });
     }
-    // A character that is U+FFFD in the file itself is text like any other.
+    // A character that is U+FFFD in the file itself is text like any other, even before a bad byte.
     expect((await rowsOf(file('fffd.csv', 'command\necho \uFFFD\n'))).map((r) => r.command)).toEqual(['echo \uFFFD']);
+    const both = file('both.csv', Buffer.concat([Buffer.from('command\necho \uFFFD\nos\necho '), Buffer.from([0xff]), Buffer.from('\n')]));
+    expect((await problemsOf(both)).message).toMatch(/^cmds\.csv:4: this record is not valid UTF-8/);
+    // A character cut short at the very end of the file.
+    const cut = file('cut.csv', Buffer.concat([Buffer.from('command\nos\necho '), Buffer.from('é').subarray(0, 1)]));
+    expect((await problemsOf(cut)).message).toMatch(/^cmds\.csv:3: this record is not valid UTF-8/);
+  });
+
+  it("reads UTF-16LE with its BOM (Windows PowerShell's default), and refuses UTF-16BE with what to do", { timeout: 5000 }, async () => {
+    const text = 'command,name\r\n"linux:printf ""a\r\nb""",é\r\nos,x\r\n';
+    const le = file('le.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    for (const keepRows of [undefined, 0]) {
+      expect((await rowsOf(le, { keepRows })).map((r) => [r.seq, r.command, r.name])).toEqual([[1, 'linux:printf "a\r\nb"', 'é'], [2, 'os', 'x']]);
+    }
+    const lines = [];
+    for await (const r of readCsvRecords(le, { highWaterMark: 3 })) lines.push([r.line, r.start, r.end]);
+    expect(lines).toEqual([[1, 2, 30], [2, 30, 84], [4, 84, 96]]);
+    const be = file('be.csv', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('command\n', 'utf16le').swap16()]));
+    expect(await problemsOf(be)).toEqual({ code: ErrorCode.BAD_INPUT, message: 'cmds.csv:1: the file is UTF-16 big-endian, which tcpcmd does not read: save it as UTF-8' });
   });
 
   it('a stray quote inside an unquoted cell', { timeout: 5000 }, async () => {

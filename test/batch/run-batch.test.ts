@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BatchOptions, type BatchSummary, runBatch } from '../../src/batch/index.js';
 import { OUTPUT_COLUMNS } from '../../src/batch/columns.js';
 import { progressWanted } from '../../src/batch/progress.js';
@@ -29,11 +29,14 @@ function readCsv(path: string): Row[] {
   return records.map((r) => Object.fromEntries(OUTPUT_COLUMNS.map((c, i) => [c, r[i] ?? ''])) as Row);
 }
 
+/** How the runner gets its rows: kept from the check (small files), or read from the file again (large ones). */
+let keepRows: number | undefined;
+
 async function run(options: Partial<BatchOptions> & { input: string }, fake: FakeOptions = {}) {
   const { connect, log } = fakeConnect(fake);
   const stderr = new Collect();
   const stdout = new Collect();
-  const summary = await within(15_000, runBatch({ target: A, connect, stderr, stdout, env: {}, ...options }));
+  const summary = await within(15_000, runBatch({ target: A, connect, stderr, stdout, env: {}, keepRows, ...options }));
   return { summary, log, stderr: stderr.text, stdout: stdout.text };
 }
 
@@ -61,7 +64,17 @@ const COMMANDS = [
   'line2",line2,,',
 ].join('\n') + '\n';
 
-describe('runBatch', () => {
+describe.each([
+  ['rows kept from the check', undefined],
+  ['rows read from the file again', 0],
+])('runBatch, %s', (_how, keep) => {
+  beforeAll(() => {
+    keepRows = keep;
+  });
+  afterAll(() => {
+    keepRows = undefined;
+  });
+
   it('runs a file, judges each row and writes one flushed row per run', async () => {
     const out = t.path('results.csv');
     const { summary, log, stderr } = await run({ input: file('c.csv', COMMANDS), out });
