@@ -24,6 +24,7 @@ import { type Job, belongsTo } from './plan.js';
 import type { ProgressSnapshot } from './progress.js';
 import type { DoneSet } from './resume.js';
 import type { Shard } from './shard.js';
+import { Slots } from './slots.js';
 import { Tally, type Unreachable } from './summary.js';
 import type { BatchTarget } from './targets.js';
 import type { ResultSink } from './writers/row-sink.js';
@@ -100,30 +101,6 @@ function isoTime(ms: number): string {
 function errorText(err: unknown): string {
   if (isTcpcmdError(err)) return formatError(err.code, err.message);
   return formatError(ErrorCode.INTERNAL, err instanceof Error ? err.message : String(err));
-}
-
-/** Hands out session slots in order (a FIFO counting semaphore). */
-class Slots {
-  private queue: { n: number; resolve: () => void }[] = [];
-  constructor(private free: number) {}
-
-  acquire(n: number): Promise<void> {
-    if (this.queue.length === 0 && this.free >= n) {
-      this.free -= n;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.queue.push({ n, resolve }));
-  }
-
-  release(n: number): void {
-    this.free += n;
-    while (this.queue.length > 0 && this.free >= (this.queue[0]?.n ?? Infinity)) {
-      const next = this.queue.shift();
-      if (!next) break;
-      this.free -= next.n;
-      next.resolve();
-    }
-  }
 }
 
 /** One session of a job. */
