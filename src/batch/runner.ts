@@ -16,9 +16,11 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { ConnectOptions, RunOptions, RunResult } from '../client/types.js';
-import { type Address, ErrorCode, TcpcmdError, isTcpcmdError } from '../protocol/index.js';
+import { type Address, ErrorCode, TcpcmdError } from '../protocol/index.js';
 import type { OutputRow } from './columns.js';
-import { formatError, judge, judgeRejection } from './expect.js';
+import { formatError } from './expect.js';
+import { type LaneHost, LanePool } from './lanes.js';
+import { unrunRow } from './rows.js';
 import { type InputRow, type ValidatedInput, readRowBatches } from './input.js';
 import { type Job, belongsTo } from './plan.js';
 import type { ProgressSnapshot } from './progress.js';
@@ -87,48 +89,6 @@ export const WINDOW_CHARS = 512 * 1024;
 
 const FAIL_FAST_SKIP = formatError(ErrorCode.CANCELLED, 'not run: --fail-fast stopped the batch after a failure');
 
-/** ISO 8601 UTC; rows finishing in the same millisecond share the string. */
-let lastMs = -1;
-let lastIso = '';
-function isoTime(ms: number): string {
-  if (ms !== lastMs) {
-    lastMs = ms;
-    lastIso = new Date(ms).toISOString();
-  }
-  return lastIso;
-}
-
-function errorText(err: unknown): string {
-  if (isTcpcmdError(err)) return formatError(err.code, err.message);
-  return formatError(ErrorCode.INTERNAL, err instanceof Error ? err.message : String(err));
-}
-
-/** One session of a job. */
-interface Lane {
-  conn: BatchConnection | undefined;
-  inFlight: number;
-  /** Command characters in flight. */
-  chars: number;
-  /** Runs answered since the last connect: a lost connection is re-opened only if it was useful. */
-  answered: number;
-  /** Connection lost: reconnect (once its runs have settled) before using it again. */
-  broken: boolean;
-  /** Why the connection was lost (`CODE: message`). */
-  lost: string;
-  dead: boolean;
-  /**
-   * The runs in flight, in the order sent. Answers can come out of turn (a
-   * cancelled run that had not started is answered before the one running):
-   * a row is written once those sent before it are, so the lane's rows keep file order.
-   */
-  order: Turn[];
-}
-
-/** A run's place in its lane: its row once answered (null: nothing to write, the batch failed). */
-interface Turn {
-  row: OutputRow | null | undefined;
-}
-
 export class Runner {
   readonly tally = new Tally();
   private readonly unreachable: Unreachable[] = [];
@@ -138,7 +98,17 @@ export class Runner {
   private readerGone = false;
   /** Fired on fail-fast, interrupt or a gone reader: cancels the runs in flight. */
   private readonly cancel = new AbortController();
-  private readonly lanes = new Set<Lane>();
+  /** The sessions of the jobs running now. */
+  private readonly pools = new Set<LanePool>();
+  /** What a job's sessions may ask of the batch. */
+  private readonly laneHost: LaneHost = {
+    connect: (target) => this.connect(target),
+    halted: () => this.stopped() || this.failFastTripped,
+    cancelling: () => this.interrupted || this.failFastTripped,
+    emit: (row) => this.emit(row),
+    fail: (err) => this.fail(err),
+    cancel: this.cancel.signal,
+  };
   private planned = 0;
   private failure: unknown;
 
@@ -148,7 +118,7 @@ export class Runner {
     private readonly sink: ResultSink,
     private readonly options: RunnerOptions,
   ) {
-    // Every run in flight listens on the one cancel signal.
+    // Every run in flight may listen on the one cancel signal (the client library gives a connection's runs one listener; another connect may not).
     setMaxListeners(options.concurrency * options.window + 64, this.cancel.signal);
   }
 
@@ -230,7 +200,7 @@ export class Runner {
   private cancelInFlight(why: string): void {
     this.cancel.abort(new TcpcmdError(ErrorCode.CANCELLED, why));
     const grace = setTimeout(() => {
-      for (const lane of this.lanes) void lane.conn?.close().catch(() => undefined);
+      for (const pool of this.pools) void pool.close();
     }, this.options.cancelGraceMs ?? 2000);
     grace.unref();
   }
@@ -249,32 +219,6 @@ export class Runner {
     if (this.options.failFast && row.status !== 'ok') this.tripFailFast();
   }
 
-  private baseRow(row: InputRow, target: string): Omit<OutputRow, 'status' | 'exit_code' | 'duration_ms' | 'started_at' | 'stdout' | 'stderr' | 'error'> {
-    return {
-      seq: row.seq,
-      name: row.name,
-      target,
-      command: row.command,
-      timeout: row.timeout ?? this.options.timeout,
-      expect: row.expect,
-      expect_exit: row.expectExit,
-    };
-  }
-
-  /** A row for a run that never reached a server. */
-  private unrunRow(row: InputRow, target: string, status: 'error' | 'skipped', error: string): OutputRow {
-    return {
-      ...this.baseRow(row, target),
-      status,
-      exit_code: null,
-      duration_ms: 0,
-      started_at: isoTime(Date.now()),
-      stdout: '',
-      stderr: '',
-      error,
-    };
-  }
-
   private async connect(target: BatchTarget): Promise<BatchConnection> {
     const base = this.options.connectOptions ?? {};
     const options: ConnectOptions = { ...base, signal: this.cancel.signal };
@@ -284,167 +228,22 @@ export class Runner {
 
   private async runJob(job: Job): Promise<void> {
     const key = job.target.key;
-    const { done, shard, window } = this.options;
-    const windowChars = this.options.windowChars ?? WINDOW_CHARS;
-    const lanes: Lane[] = [];
-    let deadError = '';
+    const { done, shard } = this.options;
+    const pool = new LanePool(job.target, this.laneHost, {
+      window: this.options.window,
+      windowChars: this.options.windowChars ?? WINDOW_CHARS,
+      timeout: this.options.timeout,
+    });
+    this.pools.add(pool);
     let reached = false;
-    let wake: (() => void) | undefined;
-    const settled = (): void => {
-      const w = wake;
-      wake = undefined;
-      w?.();
-    };
-
     if (!this.failFastTripped) {
       this.targetsTried++;
-      const results = await Promise.allSettled(Array.from({ length: job.sessions }, () => this.connect(job.target)));
-      for (const r of results) {
-        if (r.status === 'fulfilled') {
-          const lane: Lane = { conn: r.value, inFlight: 0, chars: 0, answered: 0, broken: false, lost: '', dead: false, order: [] };
-          lanes.push(lane);
-          this.lanes.add(lane);
-        } else deadError ||= errorText(r.reason);
-      }
-      reached = lanes.length > 0;
+      reached = await pool.open(job.sessions);
     }
     const unreachable: Unreachable | undefined =
-      !reached && !this.failFastTripped && !this.interrupted && !this.readerGone ? { target: key, error: deadError, rows: 0 } : undefined;
+      !reached && !this.failFastTripped && !this.interrupted && !this.readerGone ? { target: key, error: pool.deadError, rows: 0 } : undefined;
     if (unreachable) this.unreachable.push(unreachable);
-
-    const reconnect = async (lane: Lane): Promise<void> => {
-      const old = lane.conn;
-      lane.conn = undefined;
-      await old?.close().catch(() => undefined);
-      if (lane.answered === 0 || this.failFastTripped || this.stopped()) {
-        lane.dead = true;
-        deadError = lane.lost;
-        return;
-      }
-      try {
-        lane.conn = await this.connect(job.target);
-        lane.broken = false;
-        lane.lost = '';
-        lane.answered = 0;
-      } catch (err) {
-        lane.dead = true;
-        deadError = errorText(err);
-      }
-    };
-
-    /** The lane with the most room for `chars` more, if one has room now. */
-    const laneWithRoom = (chars: number): Lane | undefined => {
-      let best: Lane | undefined;
-      for (const lane of lanes) {
-        if (!lane.broken && lane.conn?.closed === true) {
-          lane.broken = true; // closed between runs (idle timeout, `disconnect`, a reset): reconnect before the next
-          lane.lost ||= formatError(ErrorCode.CONNECTION_CLOSED, 'the server closed the connection');
-        }
-        const room = lane.inFlight < window && (lane.inFlight === 0 || lane.chars + chars <= windowChars);
-        if (!lane.dead && !lane.broken && room && (!best || lane.inFlight < best.inFlight)) best = lane;
-      }
-      return best;
-    };
-
-    /** A lane with room in its window for `chars` more; null when every lane is dead; waits otherwise. */
-    const laneFor = async (chars: number): Promise<Lane | null> => {
-      for (;;) {
-        if (this.stopped() || this.failFastTripped) return null;
-        const best = laneWithRoom(chars);
-        if (best) return best;
-        const idleBroken = lanes.find((l) => l.broken && !l.dead && l.inFlight === 0);
-        if (idleBroken) {
-          await reconnect(idleBroken);
-          continue;
-        }
-        if (lanes.every((l) => l.dead)) return null;
-        await new Promise<void>((resolve) => (wake = resolve));
-      }
-    };
-
-    /** Writes the lane's answered rows whose turn has come. */
-    const flush = (lane: Lane): void => {
-      for (let turn = lane.order[0]; turn !== undefined && turn.row !== undefined; turn = lane.order[0]) {
-        lane.order.shift();
-        if (turn.row !== null) this.emit(turn.row);
-      }
-    };
-
-    const dispatch = (lane: Lane, row: InputRow, conn: BatchConnection): void => {
-      lane.inFlight++;
-      lane.chars += row.command.length;
-      const turn: Turn = { row: undefined };
-      lane.order.push(turn);
-      const sentAt = Date.now();
-      const after = (): void => {
-        lane.inFlight--;
-        lane.chars -= row.command.length;
-        try {
-          flush(lane);
-        } catch (err) {
-          this.fail(err);
-        }
-        settled();
-      };
-      const runOptions: RunOptions = { signal: this.cancel.signal };
-      const timeout = row.timeout ?? this.options.timeout;
-      if (timeout !== null) runOptions.timeout = timeout;
-      conn.run(row.command, runOptions).then(
-        (result) => {
-          lane.answered++;
-          const endedAt = Date.now();
-          const verdict = judge(result, { expect: row.expect, expectExit: row.expectExit });
-          // Built in one literal: this is the per-row hot path.
-          turn.row = {
-            seq: row.seq,
-            name: row.name,
-            target: key,
-            command: row.command,
-            timeout,
-            expect: row.expect,
-            expect_exit: row.expectExit,
-            status: verdict.status,
-            exit_code: result.exitCode,
-            duration_ms: result.durationMs,
-            // Pipelined runs wait their turn on the server: when it ran is its end minus its duration.
-            started_at: isoTime(Math.max(sentAt, endedAt - result.durationMs)),
-            stdout: result.stdout,
-            stderr: result.stderr,
-            error: verdict.error,
-          };
-        },
-        (err: unknown) => {
-          let verdict = judgeRejection(err);
-          const cancelled = this.interrupted || this.failFastTripped;
-          if (cancelled && verdict.status !== 'skipped') verdict = { status: 'skipped', error: formatError(ErrorCode.CANCELLED, verdict.error) };
-          // Anything but a refused or cancelled run means the connection is gone.
-          if (!cancelled && !isTcpcmdError(err, ErrorCode.CANCELLED) && !isTcpcmdError(err, ErrorCode.QUEUE_FULL)) {
-            lane.broken = true;
-            lane.lost = verdict.error;
-          }
-          turn.row = {
-            ...this.baseRow(row, key),
-            ...verdict,
-            exit_code: null,
-            duration_ms: Date.now() - sentAt,
-            started_at: isoTime(sentAt),
-            stdout: '',
-            stderr: '',
-          };
-        },
-      ).then(
-        after,
-        (err: unknown) => {
-          turn.row = null;
-          this.fail(err); // a bug in building the row: stop the batch rather than lose rows silently
-          after();
-        },
-      );
-    };
-
-    const settleAll = async (): Promise<void> => {
-      while (lanes.some((l) => l.inFlight > 0)) await new Promise<void>((resolve) => (wake = resolve));
-    };
+    const unrun = (row: InputRow, status: 'error' | 'skipped', error: string): OutputRow => unrunRow(row, key, row.timeout ?? this.options.timeout, status, error);
 
     try {
       for await (const rows of readRowBatches(this.input, this.knownTargets, job.range)) {
@@ -452,15 +251,15 @@ export class Runner {
           if (!belongsTo(row, job, shard) || done?.has(row.seq, key)) continue;
           if (this.stopped()) break;
           // Most rows find a lane with room at once: no promise for them.
-          const lane = this.failFastTripped ? null : (laneWithRoom(row.command.length) ?? (await laneFor(row.command.length)));
+          const lane = this.failFastTripped ? null : (pool.withRoom(row.command.length) ?? (await pool.waitForRoom(row.command.length)));
           if (this.stopped()) break;
           if (this.failFastTripped) {
-            await settleAll(); // the cancelled runs' rows first: the target's rows stay in file order
-            this.emit(this.unrunRow(row, key, 'skipped', FAIL_FAST_SKIP));
-          } else if (lane?.conn) dispatch(lane, row, lane.conn);
+            await pool.settleAll(); // the cancelled runs' rows first: the target's rows stay in file order
+            this.emit(unrun(row, 'skipped', FAIL_FAST_SKIP));
+          } else if (lane?.conn) pool.send(lane, lane.conn, row);
           else {
             if (unreachable) unreachable.rows++;
-            this.emit(this.unrunRow(row, key, 'error', deadError), !unreachable);
+            this.emit(unrun(row, 'error', pool.deadError), !unreachable);
           }
           const wait = this.sink.ready();
           if (wait) await wait;
@@ -468,11 +267,9 @@ export class Runner {
         if (this.stopped()) break;
       }
     } finally {
-      await settleAll();
-      for (const lane of lanes) {
-        this.lanes.delete(lane);
-        await lane.conn?.close().catch(() => undefined);
-      }
+      await pool.settleAll();
+      this.pools.delete(pool);
+      await pool.close();
     }
   }
 }
