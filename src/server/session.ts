@@ -12,14 +12,13 @@ import {
   type ErrorInfo,
   type LineEvent,
   type RunFrame,
-  type RunId,
   type ServerMessage,
 } from '../protocol/index.js';
 import { makeNonce, verifyProof } from '../protocol/auth.js';
 import type { SessionInfo } from './command.js';
-import { RunAbort } from './run-abort.js';
 import { RunDeadline } from './run-deadline.js';
-import { executeRun, type RunAnswer, type RunEnv } from './run.js';
+import type { RunAnswer, RunEnv } from './run.js';
+import { RunQueue } from './run-queue.js';
 import type { SessionHost } from './session-host.js';
 
 type State = 'greeting' | 'auth' | 'ready' | 'closed';
@@ -40,9 +39,10 @@ export const UNSENT_HIGH_WATER = 1024 * 1024;
 export const LOGGED_PROTOCOL_ERRORS = 10;
 
 /**
- * One client connection: handshake (and auth), then its runs, strictly in the
- * order they arrived, one at a time. Speaks JSON frames, or plain text lines
- * when the first line does not start with `{` (inline mode, for nc/telnet).
+ * One client connection: handshake (and auth), then its runs (a RunQueue:
+ * strictly in the order they arrived, one at a time). Speaks JSON frames, or
+ * plain text lines when the first line does not start with `{` (inline mode,
+ * for nc/telnet).
  */
 export class Session {
   readonly info: SessionInfo;
@@ -51,19 +51,13 @@ export class Session {
   private mode: 'json' | 'inline' = 'json';
   private readonly decoder: LineDecoder;
   private readonly nonce = makeNonce();
-  private readonly queue: RunFrame[] = [];
-  /** Bytes of command text waiting in `queue` (bounded by --max-frame). */
-  private queuedBytes = 0;
   private protocolErrors = 0;
   private readingPaused = false;
   /** Decoded lines not handled yet (reading paused for backpressure), and the next one's index. */
   private backlog: LineEvent[] = [];
   private backlogAt = 0;
-  private readonly ids = new Set<RunId>();
-  private active: { frame: RunFrame; controller: RunAbort; finished: Promise<RunAnswer>; started: number } | undefined;
-  /** Set while the server stops: new runs are answered with it at once. */
-  private refusing: ErrorInfo | undefined;
-  private pumping = false;
+  /** This session's runs, in order, one at a time. */
+  private readonly runs: RunQueue;
   private afterRun: AfterRun | undefined;
   private inlineSeq = 0;
   /** Why the session ended, for the log. */
@@ -103,6 +97,16 @@ export class Session {
       },
       deadline: this.deadline,
     };
+    this.runs = new RunQueue(
+      {
+        accepting: () => this.state === 'ready',
+        answer: (frame, answer) => this.answer(frame, answer),
+        duplicate: (frame) => this.send({ type: 'error', code: ErrorCode.DUPLICATE_ID, message: `run id ${JSON.stringify(frame.id)} is already in flight`, fatal: false, id: frame.id }),
+        afterEach: () => this.afterEachRun(),
+      },
+      this.runEnv,
+      host.options.limits,
+    );
     this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -120,7 +124,7 @@ export class Session {
       // timer first fired must still be closed once it falls idle (the next write re-arms the timer).
       socket.setTimeout(idleTimeoutMs);
       socket.on('timeout', () => {
-        if (!this.active && this.queue.length === 0) this.close({ code: ErrorCode.IDLE_TIMEOUT, message: `idle for ${idleTimeoutMs} ms` });
+        if (!this.runs.busy) this.close({ code: ErrorCode.IDLE_TIMEOUT, message: `idle for ${idleTimeoutMs} ms` });
       });
     }
   }
@@ -131,7 +135,7 @@ export class Session {
   }
 
   get busy(): boolean {
-    return this.active !== undefined || this.queue.length > 0;
+    return this.runs.busy;
   }
 
   // ---- input ----------------------------------------------------------------
@@ -194,7 +198,7 @@ export class Session {
     }
     if (this.mode === 'inline') {
       // A blank line (Enter alone in nc) is not a command.
-      if (line.trim() !== '') this.enqueue({ type: 'run', id: ++this.inlineSeq, cmd: line });
+      if (line.trim() !== '') this.runs.add({ type: 'run', id: ++this.inlineSeq, cmd: line });
       return;
     }
     const parsed = parseClientMessage(line);
@@ -223,9 +227,9 @@ export class Session {
     }
     switch (msg.type) {
       case 'run':
-        return this.enqueue(msg);
+        return this.runs.add(msg);
       case 'cancel':
-        return this.cancel(msg.id);
+        return this.runs.cancel(msg.id);
       case 'bye':
         return this.close({ code: 'DISCONNECT', message: 'client said bye' });
       default:
@@ -266,71 +270,17 @@ export class Session {
 
   // ---- runs -----------------------------------------------------------------
 
-  private enqueue(frame: RunFrame): void {
-    if (this.ids.has(frame.id)) {
-      this.send({ type: 'error', code: ErrorCode.DUPLICATE_ID, message: `run id ${JSON.stringify(frame.id)} is already in flight`, fatal: false, id: frame.id });
-      return;
-    }
-    if (this.refusing) {
-      this.answer(frame, { exitCode: null, durationMs: 0, error: this.refusing });
-      return;
-    }
-    const { maxQueue, maxFrame } = this.host.options.limits;
-    const bytes = frame.cmd.length;
-    if (this.queue.length >= maxQueue || (this.queue.length > 0 && this.queuedBytes + bytes > maxFrame)) {
-      const message = this.queue.length >= maxQueue
-        ? `more than ${maxQueue} runs are waiting in this session; wait for answers before sending more`
-        : `the runs waiting in this session already hold ${this.queuedBytes} characters of commands (the limit is ${maxFrame}, --max-frame); wait for answers before sending more`;
-      this.answer(frame, { exitCode: null, durationMs: 0, error: { code: ErrorCode.QUEUE_FULL, message } });
-      return;
-    }
-    this.ids.add(frame.id);
-    this.queuedBytes += bytes;
-    this.queue.push(frame);
-    void this.pump();
-  }
-
-  private async pump(): Promise<void> {
-    if (this.pumping) return;
-    this.pumping = true;
-    try {
-      let frame: RunFrame | undefined;
-      while (this.state === 'ready' && (frame = this.queue.shift()) !== undefined) {
-        this.queuedBytes -= frame.cmd.length;
-        const controller = new RunAbort();
-        const finished = executeRun(frame, controller, this.runEnv);
-        this.active = { frame, controller, finished, started: performance.now() };
-        const answer = await finished;
-        this.active = undefined;
-        this.answer(frame, answer);
-        if (this.afterRun) this.runAfter(this.afterRun);
-      }
-    } finally {
-      this.pumping = false;
-    }
-  }
-
-  private runAfter(action: AfterRun): void {
+  /** A command may have asked for this (`disconnect`, `reset`, `kill`): done once its answer is out. */
+  private afterEachRun(): void {
+    const action = this.afterRun;
+    if (!action) return;
     this.afterRun = undefined;
     if (action === 'disconnect') this.close({ code: 'DISCONNECT', message: 'disconnected on request' });
     else if (action === 'reset') this.host.requestReset();
     else this.host.requestKill();
   }
 
-  private cancel(id: RunId): void {
-    if (this.active?.frame.id === id) {
-      this.active.controller.abort(new TcpcmdError(ErrorCode.CANCELLED, 'cancelled by the client'));
-      return;
-    }
-    const index = this.queue.findIndex((f) => f.id === id);
-    if (index === -1) return; // already answered: the cancel crossed the done frame
-    const [frame] = this.queue.splice(index, 1);
-    if (frame) this.queuedBytes -= frame.cmd.length;
-    if (frame) this.answer(frame, { exitCode: null, durationMs: 0, error: { code: ErrorCode.CANCELLED, message: 'cancelled by the client before it started' } });
-  }
-
   private answer(frame: RunFrame, answer: RunAnswer): void {
-    this.ids.delete(frame.id);
     if (this.mode === 'json') {
       const done: DoneFrame = { type: 'done', id: frame.id, exitCode: answer.exitCode, durationMs: answer.durationMs };
       if (answer.signal !== undefined) done.signal = answer.signal;
@@ -399,7 +349,7 @@ export class Session {
     this.logProtocolError(code, message);
     if (this.mode === 'inline') this.sendText(`[error ${code}] ${message}\n`);
     else this.send({ type: 'error', code, message, fatal: true });
-    this.abortAll({ code, message });
+    this.runs.abortAll({ code, message });
     this.state = 'closed';
     this.endSocket();
   }
@@ -412,37 +362,16 @@ export class Session {
     if (this.state === 'closed') return;
     this.closeReason = reason.message;
     const info: ErrorInfo = { code: reason.code === 'DISCONNECT' ? ErrorCode.CONNECTION_CLOSED : reason.code, message: reason.message };
-    this.abortAll(info);
+    this.runs.abortAll(info);
     if (this.mode === 'json' && this.state === 'ready') this.send({ type: 'bye', code: reason.code, message: reason.message });
     else if (this.mode === 'inline' && reason.code !== 'DISCONNECT') this.sendText(`[${reason.code}] ${reason.message}\n`);
     this.state = 'closed';
     this.endSocket();
   }
 
-  /** Stops the running command and answers it and every waiting run with `reason`, in order. */
-  private abortAll(reason: ErrorInfo): void {
-    this.queuedBytes = 0;
-    const active = this.active;
-    if (active) {
-      active.controller.abort(new TcpcmdError(reason.code, reason.message));
-      // Answered now: the session closes before the command's own end could be sent.
-      this.answer(active.frame, { exitCode: null, durationMs: Math.round(performance.now() - active.started), error: reason });
-    }
-    for (const frame of this.queue.splice(0)) this.answer(frame, { exitCode: null, durationMs: 0, error: reason });
-  }
-
-  /** Stops queued runs and lets the running one go on for `graceMs` before it is stopped. */
+  /** Stops queued runs and lets the running one go on for `graceMs` before it is stopped; then closes. */
   async drain(reason: ErrorInfo, graceMs: number): Promise<void> {
-    this.refusing = reason;
-    this.queuedBytes = 0;
-    for (const frame of this.queue.splice(0)) this.answer(frame, { exitCode: null, durationMs: 0, error: reason });
-    const active = this.active;
-    if (active) {
-      const timer = setTimeout(() => active.controller.abort(new TcpcmdError(reason.code, reason.message)), graceMs);
-      await active.finished;
-      clearTimeout(timer);
-      await Promise.resolve(); // let the pump send the done frame first
-    }
+    await this.runs.drain(reason, graceMs);
     this.close(reason);
   }
 
@@ -459,10 +388,10 @@ export class Session {
     this.deadline.dispose();
     if (this.protocolErrors > LOGGED_PROTOCOL_ERRORS) this.closeReason += ` (after ${this.protocolErrors} protocol errors)`;
     if (this.state !== 'closed') {
-      this.abortAll({ code: ErrorCode.CONNECTION_CLOSED, message: 'the client went away' });
+      this.runs.abortAll({ code: ErrorCode.CONNECTION_CLOSED, message: 'the client went away' });
       this.state = 'closed';
     } else {
-      this.active?.controller.abort(new TcpcmdError(ErrorCode.CONNECTION_CLOSED, 'the client went away'));
+      this.runs.abortRunning(new TcpcmdError(ErrorCode.CONNECTION_CLOSED, 'the client went away'));
     }
     this.flushDrainWaiters();
     this.host.sessionClosed(this);
