@@ -1,20 +1,9 @@
 /** The transcript row of each way a run can end: answered, rejected, or never sent. */
 import type { RunResult } from '../client/types.js';
-import { ErrorCode, isTcpcmdError } from '../protocol/index.js';
+import { ErrorCode, isTcpcmdError, isoTime } from '../protocol/index.js';
 import type { OutputRow } from './columns.js';
 import { type Verdict, formatError, judge } from './expect.js';
 import type { InputRow } from './input.js';
-
-/** ISO 8601 UTC; rows finishing in the same millisecond share the string. */
-let lastMs = -1;
-let lastIso = '';
-export function isoTime(ms: number): string {
-  if (ms !== lastMs) {
-    lastMs = ms;
-    lastIso = new Date(ms).toISOString();
-  }
-  return lastIso;
-}
 
 /** An error as a row's `error` cell: `CODE: message`. */
 export function errorText(err: unknown): string {
@@ -22,14 +11,17 @@ export function errorText(err: unknown): string {
   return formatError(ErrorCode.INTERNAL, err instanceof Error ? err.message : String(err));
 }
 
+/** What a row says was asked: a file's row, or a command typed in the REPL (seq 0 until its transcript numbers it). */
+export type Asked = Pick<InputRow, 'seq' | 'name' | 'command' | 'expect' | 'expectExit'>;
+
 type RowHead = Pick<OutputRow, 'seq' | 'name' | 'target' | 'command' | 'timeout' | 'expect' | 'expect_exit'>;
 
-function rowHead(row: InputRow, target: string, timeout: number | null): RowHead {
+function rowHead(row: Asked, target: string, timeout: number | null): RowHead {
   return { seq: row.seq, name: row.name, target, command: row.command, timeout, expect: row.expect, expect_exit: row.expectExit };
 }
 
 /** A run the server answered, judged against the row's expectations. */
-export function answeredRow(row: InputRow, target: string, timeout: number | null, result: RunResult, sentAt: number): OutputRow {
+export function answeredRow(row: Asked, target: string, timeout: number | null, result: RunResult, sentAt: number): OutputRow {
   const endedAt = Date.now();
   const verdict = judge(result, { expect: row.expect, expectExit: row.expectExit });
   // Built in one literal: this is the per-row hot path.
@@ -53,11 +45,11 @@ export function answeredRow(row: InputRow, target: string, timeout: number | nul
 }
 
 /** A run sent that got no answer (connection lost, cancelled, refused). */
-export function rejectedRow(row: InputRow, target: string, timeout: number | null, verdict: Verdict, sentAt: number): OutputRow {
+export function rejectedRow(row: Asked, target: string, timeout: number | null, verdict: Verdict, sentAt: number): OutputRow {
   return { ...rowHead(row, target, timeout), ...verdict, exit_code: null, duration_ms: Date.now() - sentAt, started_at: isoTime(sentAt), stdout: '', stderr: '' };
 }
 
 /** A row for a run that never reached a server. */
-export function unrunRow(row: InputRow, target: string, timeout: number | null, status: 'error' | 'skipped', error: string): OutputRow {
+export function unrunRow(row: Asked, target: string, timeout: number | null, status: 'error' | 'skipped', error: string): OutputRow {
   return { ...rowHead(row, target, timeout), status, exit_code: null, duration_ms: 0, started_at: isoTime(Date.now()), stdout: '', stderr: '', error };
 }

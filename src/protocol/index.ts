@@ -7,3 +7,4 @@ export * from './version.js';
 export * from './batched-writer.js';
 export * from './exit-codes.js';
 export * from './timeouts.js';
+export * from './iso-time.js';

@@ -7,7 +7,8 @@
 export { runBatch, formatSummary, type BatchConnect, type BatchConnection, type BatchSummary, type OutputRow } from '../batch/index.js';
 export { csvFormat } from '../batch/writers/csv.js';
 export { RowSink, fileSink } from '../batch/writers/row-sink.js';
-export { judge, judgeRejection } from '../batch/expect.js';
+export { judgeRejection } from '../batch/expect.js';
+export { answeredRow, rejectedRow } from '../batch/rows.js';
 export { loadTargets, type BatchTarget } from '../batch/targets.js';
 export { formatDuration } from '../batch/summary.js';
 export { colorWanted } from '../batch/progress.js';

@@ -335,10 +335,7 @@ class Repl implements MetaContext {
         ...this.outputs(),
         paint: this.paint,
         env: this.env,
-        onRow: (row: OutputRow) => {
-          const { seq: _seq, ...rest } = row; // renumbered in the session's transcript
-          this.record(rest);
-        },
+        onRow: (row: OutputRow) => this.record(row), // renumbered in the session's transcript
       });
       this.statusOut(formatSummary(summary).trimEnd());
     } catch (err) {

@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunResult } from '../client/index.js';
 import { ErrorCode, TcpcmdError } from '../protocol/index.js';
-import { RowSink, csvFormat, fileSink, judge, judgeRejection, type OutputRow } from './batch-api.js';
+import { RowSink, answeredRow, csvFormat, fileSink, judgeRejection, rejectedRow, type OutputRow } from './batch-api.js';
 
-/** A row before the transcript numbers it. */
-export type TranscriptRow = Omit<OutputRow, 'seq'>;
+/** A row before the transcript numbers it: its seq is 0 until then. */
+export type TranscriptRow = OutputRow;
 
 /** What was asked: the part of a row known before the answer. */
 export interface Asked {
@@ -26,34 +26,16 @@ export interface Asked {
   sentAt: number;
 }
 
-function asked(a: Asked): Pick<OutputRow, 'name' | 'target' | 'command' | 'timeout' | 'expect' | 'expect_exit'> {
-  return { name: '', target: a.target, command: a.command, timeout: a.timeout, expect: '', expect_exit: 0 };
-}
-
 /** A typed command passes when it exits 0, as a CSV row with no expectations would. */
+const typed = (a: Asked) => ({ seq: 0, name: '', command: a.command, expect: '', expectExit: 0 });
+
 export function rowFromResult(a: Asked, result: RunResult): TranscriptRow {
-  return {
-    ...asked(a),
-    ...judge(result, { expect: '', expectExit: 0 }),
-    exit_code: result.exitCode,
-    duration_ms: result.durationMs,
-    started_at: new Date(Math.max(a.sentAt, Date.now() - result.durationMs)).toISOString(),
-    stdout: result.stdout,
-    stderr: result.stderr,
-  };
+  return answeredRow(typed(a), a.target, a.timeout, result, a.sentAt);
 }
 
 /** A command that got no answer (not connected, connection lost). */
 export function rowFromFailure(a: Asked, err: unknown): TranscriptRow {
-  return {
-    ...asked(a),
-    ...judgeRejection(err),
-    exit_code: null,
-    duration_ms: Date.now() - a.sentAt,
-    started_at: new Date(a.sentAt).toISOString(),
-    stdout: '',
-    stderr: '',
-  };
+  return rejectedRow(typed(a), a.target, a.timeout, judgeRejection(err), a.sentAt);
 }
 
 function openCsv(path: string, mode?: number): RowSink {
@@ -98,7 +80,7 @@ export class Transcript {
 
   /** Numbers the row and writes it through (synchronously: it is on disk before the next command). */
   add(row: TranscriptRow): OutputRow {
-    const numbered: OutputRow = { seq: ++this.seq, ...row };
+    const numbered: OutputRow = { ...row, seq: ++this.seq };
     for (const sink of [this.spool, this.record]) {
       if (!sink) continue;
       sink.push(numbered);

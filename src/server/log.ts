@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { BatchedWriter } from '../protocol/index.js';
+import { BatchedWriter, isoTime } from '../protocol/index.js';
 
 /** What the server reports: one event per line, for people (text) or machines (json). */
 export type LogEvent =
@@ -33,17 +33,10 @@ export type LogFormat = 'text' | 'json';
  */
 export function streamLogger(out: Writable, format: LogFormat = 'text'): Logger {
   const writer = new BatchedWriter(out);
-  // A busy server logs many lines per millisecond: the time is formatted once per millisecond.
-  let ms = 0;
-  let time = '';
   return {
     flush: () => writer.flush(),
     log(event) {
-      const now = Date.now();
-      if (now !== ms) {
-        ms = now;
-        time = new Date(now).toISOString();
-      }
+      const time = isoTime(Date.now());
       // `{"time":…,` then the event's own fields: the same object as spreading it, without the copy.
       writer.write(format === 'json' ? `{"time":"${time}",${JSON.stringify(event).slice(1)}\n` : `${time} ${formatText(event)}\n`);
     },
