@@ -53,10 +53,6 @@ export class PendingRuns {
     group.ids.add(id);
   }
 
-  has(id: RunId): boolean {
-    return this.runs.has(id);
-  }
-
   output(id: RunId, stream: StreamName, data: string): void {
     const run = this.runs.get(id);
     if (!run) return;
