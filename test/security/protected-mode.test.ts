@@ -10,11 +10,15 @@ const TOKEN = 'protected-mode-test-token-0123456789';
 
 /**
  * A private /30 between two ends this test creates and nothing else: the host
- * end of a veth pair (10.213.7.1) and its peer inside a network namespace
- * (10.213.7.2). Traffic goes only between them; all of it is removed after.
+ * end of a veth pair (10.213.N.1) and its peer inside a network namespace
+ * (10.213.N.2). Traffic goes only between them; all of it is removed after.
+ * N and the names come from the pid, so two suites running at once on one
+ * machine do not claim the same addresses.
  */
-const HOST_ADDRESS = '10.213.7.1';
-const PEER_ADDRESS = '10.213.7.2';
+const net = `10.213.${(process.pid % 250) + 1}`;
+const HOST_ADDRESS = `${net}.1`;
+const PEER_ADDRESS = `${net}.2`;
+const PEER_RE = PEER_ADDRESS.replaceAll('.', '\\.');
 const tag = String(process.pid % 100_000);
 const NS = `tcpcmd-t${tag}`;
 const VETH_HOST = `tcv${tag}h`;
@@ -131,8 +135,8 @@ describe('protected mode', () => {
     }
     const shutOut = await runFromPeer(['exec', target, 'hostname'], { TCPCMD_TOKEN: TOKEN });
     expect(shutOut.code).toBe(255);
-    expect(shutOut.stderr).toMatch(/too many failed authentications from 10\.213\.7\.2: try again in \d+ s.*\(AUTH_FAILED\)$/m);
-    await logMatching(server, /10\.213\.7\.2:\d+ refused AUTH_FAILED: too many failed authentications/);
+    expect(shutOut.stderr).toMatch(new RegExp(`too many failed authentications from ${PEER_RE}: try again in \\d+ s.*\\(AUTH_FAILED\\)$`, 'm'));
+    await logMatching(server, new RegExp(`${PEER_RE}:\\d+ refused AUTH_FAILED: too many failed authentications`));
     const local = await runCli(['exec', `127.0.0.1:${server.port}`, 'echo', 'local'], { env: { TCPCMD_TOKEN: TOKEN } });
     expect(local).toMatchObject({ code: 0, stdout: 'local\n' });
   });
