@@ -1,6 +1,7 @@
 // Shared helpers for the benchmarks: start processes, read their memory, time things.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -76,4 +77,28 @@ export function timed(file, args, options = {}) {
 export function median(values) {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
+}
+
+/**
+ * Starts the simulated fleet (fleet.mjs): n servers in one process, listed in the servers.csv
+ * at csvPath. Resolves once they all listen, with the process's pid and a stop function.
+ */
+export async function startFleet(n, csvPath, args = []) {
+  const child = spawn(process.execPath, [join(HERE, 'fleet.mjs'), String(n), '--out', csvPath, ...args], { stdio: ['pipe', 'ignore', 'pipe'] });
+  let log = '';
+  await new Promise((resolve, reject) => {
+    child.stderr.setEncoding('utf8').on('data', (d) => {
+      log += d;
+      if (/^ready \d+$/m.test(log)) resolve();
+    });
+    child.on('close', (code) => reject(new Error(`fleet exited ${code}: ${log}`)));
+  });
+  return {
+    pid: child.pid,
+    csv: csvPath,
+    stop: () => new Promise((resolve) => {
+      child.once('close', resolve);
+      child.stdin.end();
+    }),
+  };
 }
