@@ -14,7 +14,8 @@ import { STDIN_NAME, type Spooled, spoolStream, validateInput } from './input.js
 import { buildPlan, concurrencyHint } from './plan.js';
 import { type ProgressReporter, colorWanted, lineProgress, noProgress, progressWanted } from './progress.js';
 import { type ResumeFormat, type ResumeState, loadResume, prepareResumeFile } from './resume.js';
-import { type BatchConnect, Runner, type RunnerResult } from './runner.js';
+import type { BatchConnect } from './connection.js';
+import { Runner, type RunnerResult } from './runner.js';
 import { ALL, type Shard, parseShard } from './shard.js';
 import { type BatchSummary, MAX_FAILURES, formatSummary, summaryExitCode } from './summary.js';
 import { type BatchTarget, indexTargets, loadTargets, parseTargetOption } from './targets.js';
@@ -272,7 +273,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
 }
 
 export type { BatchSummary, StatusCounts, Unreachable, BatchExitCode } from './summary.js';
-export type { BatchConnect, BatchConnection } from './runner.js';
+export type { BatchConnect, BatchConnection } from './connection.js';
 export type { OutputRow, Status } from './columns.js';
 export { OUTPUT_COLUMNS, INPUT_COLUMNS } from './columns.js';
 export { FORMATS, type OutputFormat } from './writers/index.js';

@@ -6,10 +6,10 @@
 import type { RunOptions } from '../client/types.js';
 import { ErrorCode, isTcpcmdError } from '../protocol/index.js';
 import type { OutputRow } from './columns.js';
+import type { BatchConnection } from './connection.js';
 import { formatError, judgeRejection } from './expect.js';
 import type { InputRow } from './input.js';
 import { answeredRow, errorText, rejectedRow } from './rows.js';
-import type { BatchConnection } from './runner.js';
 import type { BatchTarget } from './targets.js';
 
 /** What a job's sessions need from the batch they run in. */

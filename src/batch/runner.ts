@@ -15,8 +15,9 @@
  *   are cancelled and nothing more is run, written or counted.
  */
 import { setMaxListeners } from 'node:events';
-import type { ConnectOptions, RunOptions, RunResult } from '../client/types.js';
-import { type Address, ErrorCode, TcpcmdError } from '../protocol/index.js';
+import type { ConnectOptions } from '../client/types.js';
+import { ErrorCode, TcpcmdError } from '../protocol/index.js';
+import type { BatchConnect, BatchConnection } from './connection.js';
 import type { OutputRow } from './columns.js';
 import { formatError } from './expect.js';
 import { type LaneHost, LanePool } from './lanes.js';
@@ -30,17 +31,6 @@ import { Slots } from './slots.js';
 import { Tally, type Unreachable } from './summary.js';
 import type { BatchTarget } from './targets.js';
 import type { ResultSink } from './writers/row-sink.js';
-
-/** What the runner needs of a client connection (the client library's Connection has more). */
-export interface BatchConnection {
-  run(cmd: string, options?: RunOptions): Promise<RunResult>;
-  close(): Promise<void>;
-  /** True once the connection has ended: checked before sending, to reconnect instead of failing the next row. */
-  readonly closed?: boolean;
-}
-
-/** The client library's `connect`, or a test double. */
-export type BatchConnect = (target: Address, options?: ConnectOptions) => Promise<BatchConnection>;
 
 export interface RunnerOptions {
   connect: BatchConnect;

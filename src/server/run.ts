@@ -3,9 +3,10 @@ import type { RunContext, RunOutcome, ServerControl, SessionInfo } from './comma
 import type { RunAbort } from './run-abort.js';
 import type { RunDeadline } from './run-deadline.js';
 import { OUT_CHUNK, OutputBudget, chunks } from './run-output.js';
-import { loggedCommand } from './log.js';
-import type { Resolved } from './registry.js';
-import type { SessionHost } from './session-host.js';
+import type { Limits } from './limits.js';
+import { loggedCommand, type Logger } from './log.js';
+import type { PolicyCheck } from './policy.js';
+import type { CommandRegistry, Resolved } from './registry.js';
 
 export type RunAnswer = Omit<DoneFrame, 'type' | 'id'>;
 
@@ -14,9 +15,17 @@ const ABANDON_AFTER_MS = 1_000;
 /** Longest error message sent: messages quote arguments, which may be near the frame limit. */
 const MAX_MESSAGE = 1_000;
 
+/** What a run needs of the server it runs on. */
+export interface RunServer {
+  readonly registry: Pick<CommandRegistry, 'resolve'>;
+  readonly policy: Pick<PolicyCheck, 'check'>;
+  readonly logger: Logger;
+  readonly limits: Pick<Limits, 'runTimeoutMs' | 'maxOutput'>;
+}
+
 /** What a session lends each of its runs; made once per session. */
 export interface RunEnv {
-  host: SessionHost;
+  server: RunServer;
   session: SessionInfo;
   peer: string;
   /** Sends a run's output; the promise it returns settles when the socket can take more. */
@@ -35,7 +44,7 @@ export interface RunEnv {
  */
 export async function executeRun(frame: RunFrame, abort: RunAbort, env: RunEnv): Promise<RunAnswer> {
   const started = performance.now();
-  const { host } = env;
+  const host = env.server;
   const resolved = host.registry.resolve(frame.cmd);
   let answer: RunAnswer;
   if ('error' in resolved) answer = { exitCode: null, durationMs: 0, error: resolved.error };
@@ -54,11 +63,11 @@ export async function executeRun(frame: RunFrame, abort: RunAbort, env: RunEnv):
 }
 
 async function runCommand(frame: RunFrame, resolved: Resolved, abort: RunAbort, env: RunEnv): Promise<RunAnswer> {
-  const { host } = env;
-  const limit = host.options.limits.runTimeoutMs;
+  const host = env.server;
+  const limit = host.limits.runTimeoutMs;
   const timeoutMs = Math.min(frame.timeout ?? limit, limit);
   env.deadline.start(timeoutMs, () => abort.abort(new TcpcmdError(ErrorCode.TIMEOUT, `timed out after ${timeoutMs} ms; the command was stopped`)));
-  const budget = new OutputBudget(host.options.limits.maxOutput, abort);
+  const budget = new OutputBudget(host.limits.maxOutput, abort);
   let outcome: RunOutcome;
   try {
     outcome = await settleOrAbandon(resolved.command.run(new Context(frame, resolved, abort, budget, env)), abort);

@@ -29,7 +29,7 @@ export const REFUSAL_HEADROOM = 64;
  * session and re-opens the listener on the same address; `close()` stops
  * gracefully (new runs refused, running ones get a grace period).
  */
-export class TcpcmdServer extends EventEmitter implements SessionHost {
+export class TcpcmdServer extends EventEmitter implements SessionHost<Session> {
   readonly options: ResolvedServeOptions;
   readonly registry: CommandRegistry;
   readonly policy: PolicyCheck;

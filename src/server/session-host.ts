@@ -4,10 +4,12 @@ import type { Logger } from './log.js';
 import type { ResolvedServeOptions } from './options.js';
 import type { PolicyCheck } from './policy.js';
 import type { CommandRegistry } from './registry.js';
-import type { Session } from './session.js';
 
-/** What a session needs from the server that owns it. */
-export interface SessionHost {
+/**
+ * What a session needs from the server that owns it. `S` is the session
+ * class, a parameter so that this file does not import session.ts.
+ */
+export interface SessionHost<S> {
   readonly options: ResolvedServeOptions;
   readonly registry: CommandRegistry;
   readonly policy: PolicyCheck;
@@ -21,5 +23,5 @@ export interface SessionHost {
   commandNames(): string[];
   requestReset(): void;
   requestKill(): void;
-  sessionClosed(session: Session): void;
+  sessionClosed(session: S): void;
 }

@@ -72,7 +72,7 @@ export class Session {
   private readonly closedPromise: Promise<void>;
   private resolveClosed!: () => void;
 
-  constructor(private readonly socket: Socket, private readonly host: SessionHost, id: string, tls: boolean) {
+  constructor(private readonly socket: Socket, private readonly host: SessionHost<Session>, id: string, tls: boolean) {
     this.peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
     this.info = {
       id,
@@ -85,7 +85,7 @@ export class Session {
     this.decoder = new LineDecoder(host.options.limits.maxFrame);
     this.writer = new BatchedWriter(socket);
     this.runEnv = {
-      host,
+      server: { registry: host.registry, policy: host.policy, logger: host.logger, limits: host.options.limits },
       session: this.info,
       peer: this.peer,
       write: (frame, stream, data) => this.writeOutput(frame, stream, data),

@@ -17,7 +17,7 @@ import { Writable } from 'node:stream';
 import { afterEach, beforeEach } from 'vitest';
 import type { ConnectOptions, RunOptions, RunResult } from '../../src/client/types.js';
 import { type Address, ErrorCode, TcpcmdError, formatAddress } from '../../src/protocol/index.js';
-import type { BatchConnect, BatchConnection } from '../../src/batch/runner.js';
+import type { BatchConnect, BatchConnection } from '../../src/batch/connection.js';
 
 export interface TempDir {
   dir: string;
