@@ -47,6 +47,8 @@ export async function openSocket(address: Address, tlsOption: boolean | TlsOptio
         }
       }
       cleanup();
+      // Frames are written whole, one write per batch: Nagle's algorithm would only hold a lone request back.
+      socket.setNoDelay(true);
       resolve(socket);
     }
     if (signal.aborted) return onAbort();

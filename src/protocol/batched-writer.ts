@@ -10,17 +10,45 @@ export interface BatchSink {
 /** Text gathered before it is written anyway. */
 const MAX_BATCH = 8 * 1024;
 
+/** Least time between two writes of a `paced` writer. */
+export const PACED_GAP_MS = 10;
+
 /**
- * Gathers the lines (frames, log lines) produced in one turn of the event loop
- * and writes them with one call: pipelined runs produce many small frames, and
- * a write (a system call) per frame cost more than everything else a run does.
+ * When gathered text leaves:
+ * - `tick`: once the work the current event has set off is done — the
+ *   microtask queue has run dry — so a lone frame leaves without waiting for
+ *   the next turn of the event loop (a peer waiting for one answer gets it at
+ *   once), and a burst of frames made by one chunk of input still leaves in
+ *   one write;
+ * - `paced`: for text nobody waits on (log lines): on the next turn of the
+ *   event loop, but no sooner than PACED_GAP_MS after the last write. A busy
+ *   server logs a line per run; a write per run to a pipe woke its reader
+ *   (another process on the same cores) once per run.
+ */
+export type FlushTiming = 'tick' | 'paced';
+
+/**
+ * Gathers the lines (frames, log lines) produced together and writes them
+ * with one call: pipelined runs produce many small frames, and a write (a
+ * system call) per frame cost more than everything else a run does.
  */
 export class BatchedWriter {
   private parts: string[] = [];
   private size = 0;
   private scheduled = false;
+  /** When a `paced` writer last wrote (performance.now()). */
+  private lastWrite = -Infinity;
+  private readonly flushNow = (): void => {
+    this.scheduled = false;
+    this.flush();
+  };
+  /**
+   * Runs the flush after every microtask queued so far and every one those
+   * queue: a nextTick queued from a microtask runs once the queue is empty.
+   */
+  private readonly flushAfterMicrotasks = (): void => void process.nextTick(this.flushNow);
 
-  constructor(private readonly sink: BatchSink) {}
+  constructor(private readonly sink: BatchSink, private readonly timing: FlushTiming = 'tick') {}
 
   /**
    * Queues text. Returns false when the peer is behind (the socket holds
@@ -34,10 +62,12 @@ export class BatchedWriter {
     if (this.size >= MAX_BATCH) this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => {
-        this.scheduled = false;
-        this.flush();
-      });
+      if (this.timing === 'tick') queueMicrotask(this.flushAfterMicrotasks);
+      else {
+        const wait = this.lastWrite + PACED_GAP_MS - performance.now();
+        if (wait > 0) setTimeout(this.flushNow, wait);
+        else setImmediate(this.flushNow);
+      }
     }
     return this.sink.writableLength < this.sink.writableHighWaterMark;
   }
@@ -48,6 +78,7 @@ export class BatchedWriter {
     const text = this.parts.length === 1 ? (this.parts[0] as string) : this.parts.join('');
     this.parts = [];
     this.size = 0;
+    if (this.timing === 'paced') this.lastWrite = performance.now();
     if (!this.sink.destroyed && !this.sink.writableEnded) this.sink.write(text);
   }
 }

@@ -32,7 +32,7 @@ export type LogFormat = 'text' | 'json';
  * write per line (stderr is synchronous) was a fifth of its time.
  */
 export function streamLogger(out: Writable, format: LogFormat = 'text'): Logger {
-  const writer = new BatchedWriter(out);
+  const writer = new BatchedWriter(out, 'paced');
   return {
     flush: () => writer.flush(),
     log(event) {

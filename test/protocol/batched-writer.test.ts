@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { BatchedWriter } from '../../src/protocol/index.js';
+import { BatchedWriter, PACED_GAP_MS } from '../../src/protocol/index.js';
 
 function sink(highWaterMark = 16 * 1024) {
   const writes: string[] = [];
@@ -25,6 +25,37 @@ describe('BatchedWriter', () => {
     await new Promise((r) => setImmediate(r));
     expect(writes).toHaveLength(1);
     expect(writes[0]).toBe(Array.from({ length: 100 }, (_, i) => `${i}\n`).join(''));
+  });
+
+  it('writes a lone frame once the work in hand is done, before the next turn of the event loop', async () => {
+    const { stream, writes } = sink();
+    const writer = new BatchedWriter(stream);
+    writer.write('a\n');
+    // Work set off by the same event (promise continuations) joins the same write.
+    await Promise.resolve();
+    writer.write('b\n');
+    expect(writes).toEqual([]);
+    await new Promise<void>((resolve) => process.nextTick(resolve));
+    await new Promise<void>((resolve) => queueMicrotask(resolve));
+    let beforeNextTurn: string[] = [];
+    await new Promise<void>((resolve) => {
+      setImmediate(resolve);
+      process.nextTick(() => (beforeNextTurn = [...writes]));
+    });
+    expect(beforeNextTurn).toEqual(['a\nb\n']);
+  });
+
+  it('a paced writer (log lines) writes every line, in order, a gap after its last write', async () => {
+    const writes: string[] = [];
+    const stream = new Writable({ decodeStrings: false, write: (chunk: string, _enc, done) => (writes.push(chunk), done()) });
+    const writer = new BatchedWriter(stream, 'paced');
+    for (let i = 1; i <= 3; i++) {
+      writer.write(`${i}\n`);
+      await new Promise((r) => setImmediate(r));
+    }
+    await new Promise((r) => setTimeout(r, PACED_GAP_MS));
+    while (writes.join('') !== '1\n2\n3\n') await new Promise((r) => setTimeout(r, PACED_GAP_MS));
+    expect(writes[0]).toBe('1\n'); // after a quiet spell, the first line leaves at once
   });
 
   it('writes at once past its batch size, and reports a peer that is behind', () => {
