@@ -22,6 +22,19 @@ export {
   type ErrorInfo,
   type RunId,
   type StreamName,
+  Feature,
+  type RunData,
+  type RunDataKind,
+  type OsData,
+  type CpuData,
+  type RamData,
+  type DiskData,
+  type SpaceData,
+  type IpData,
+  type InterfaceAddress,
+  type UptimeData,
+  type HostnameData,
+  type VersionData,
 } from './protocol/index.js';
 export { runBatch, type BatchOptions } from './batch/index.js';
 export { formatSummary, type BatchSummary } from './batch/summary.js';

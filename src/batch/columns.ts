@@ -1,3 +1,5 @@
+import type { RunData } from '../protocol/index.js';
+
 /**
  * The column vocabulary of `tcpcmd run`: what an input file may name, and what
  * a transcript (results file) holds. Input and output share names so that a
@@ -24,6 +26,7 @@ export const OUTPUT_COLUMNS = [
   'stdout',
   'stderr',
   'error',
+  'data',
 ] as const;
 export type OutputColumn = (typeof OUTPUT_COLUMNS)[number];
 
@@ -110,6 +113,17 @@ export interface OutputRow {
   stderr: string;
   /** `CODE: message`, or '' when the run completed. */
   error: string;
+  /** A supervision builtin's figures (docs/protocol.md), null for other commands. */
+  data: RunData | null;
+}
+
+/** The keys a replacer array keeps, in column order; `data` is left out since such an array would also filter the keys inside it. */
+const FLAT_KEYS: string[] = OUTPUT_COLUMNS.filter((c) => c !== 'data');
+
+/** The row as one JSON object, keys in OUTPUT_COLUMNS order (`data` last). */
+export function outputRowJson(row: OutputRow): string {
+  const flat = JSON.stringify(row, FLAT_KEYS);
+  return `${flat.slice(0, -1)},"data":${JSON.stringify(row.data)}}`;
 }
 
 /** The row as the cells of a CSV record, in OUTPUT_COLUMNS order. */
@@ -129,5 +143,6 @@ export function outputRowCells(row: OutputRow): string[] {
     row.stdout,
     row.stderr,
     row.error,
+    row.data === null ? '' : JSON.stringify(row.data),
   ];
 }

@@ -6,7 +6,7 @@
  * row exactly once.
  */
 import { closeSync, createReadStream, openSync, readSync, renameSync, statSync, truncateSync, writeSync } from 'node:fs';
-import { ErrorCode, LineDecoder, TcpcmdError, formatAddress, parseAddress } from '../protocol/index.js';
+import { ErrorCode, LineDecoder, TcpcmdError, formatAddress, parseAddress, parseRunData, type RunData } from '../protocol/index.js';
 import { OUTPUT_COLUMNS, type OutputRow, isStatus, normalizeColumnName } from './columns.js';
 import { CsvSyntaxError, DEFAULT_MAX_RECORD_SIZE, isBlankRecord, readCsvRecords } from './csv-records.js';
 import { parseExpectExit } from './expect.js';
@@ -70,8 +70,8 @@ function notResults(file: string, line: number, why: string): TcpcmdError {
 
 function rowFromCells(cells: readonly string[]): OutputRow | string {
   if (cells.length !== OUTPUT_COLUMNS.length) return `a results row has ${OUTPUT_COLUMNS.length} cells, this one ${cells.length}`;
-  const [seq, name, target, command, timeout, expect, expectExit, status, exitCode, duration, startedAt, stdout, stderr, error] = cells as string[] as [
-    string, string, string, string, string, string, string, string, string, string, string, string, string, string,
+  const [seq, name, target, command, timeout, expect, expectExit, status, exitCode, duration, startedAt, stdout, stderr, error, data] = cells as string[] as [
+    string, string, string, string, string, string, string, string, string, string, string, string, string, string, string,
   ];
   return rowFromValues({
     seq: Number(seq),
@@ -88,7 +88,22 @@ function rowFromCells(cells: readonly string[]): OutputRow | string {
     stdout,
     stderr,
     error,
+    data: data === '' ? null : data,
   });
+}
+
+/** A row's data as written: an object (JSONL) or its JSON text (a CSV cell); null when absent or unreadable. */
+function runData(v: unknown): RunData | null {
+  let value = v;
+  if (typeof v === 'string') {
+    try {
+      value = JSON.parse(v);
+    } catch {
+      return null;
+    }
+  }
+  const data = value === null || value === undefined ? undefined : parseRunData(value);
+  return typeof data === 'object' ? data : null;
 }
 
 /** Checks the fields resume relies on; returns the row or what is wrong. */
@@ -121,6 +136,7 @@ function rowFromValues(v: Record<string, unknown>): OutputRow | string {
     stdout: str(v.stdout),
     stderr: str(v.stderr),
     error: str(v.error),
+    data: runData(v.data),
   };
 }
 

@@ -41,15 +41,16 @@ export function answeredRow(row: Asked, target: string, timeout: number | null, 
     stdout: result.stdout,
     stderr: result.stderr,
     error: verdict.error,
+    data: result.data ?? null,
   };
 }
 
 /** A run sent that got no answer (connection lost, cancelled, refused). */
 export function rejectedRow(row: Asked, target: string, timeout: number | null, verdict: Verdict, sentAt: number): OutputRow {
-  return { ...rowHead(row, target, timeout), ...verdict, exit_code: null, duration_ms: Date.now() - sentAt, started_at: isoTime(sentAt), stdout: '', stderr: '' };
+  return { ...rowHead(row, target, timeout), ...verdict, exit_code: null, duration_ms: Date.now() - sentAt, started_at: isoTime(sentAt), stdout: '', stderr: '', data: null };
 }
 
 /** A row for a run that never reached a server. */
 export function unrunRow(row: Asked, target: string, timeout: number | null, status: 'error' | 'skipped', error: string): OutputRow {
-  return { ...rowHead(row, target, timeout), status, exit_code: null, duration_ms: 0, started_at: isoTime(Date.now()), stdout: '', stderr: '', error };
+  return { ...rowHead(row, target, timeout), status, exit_code: null, duration_ms: 0, started_at: isoTime(Date.now()), stdout: '', stderr: '', error, data: null };
 }

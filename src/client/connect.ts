@@ -1,5 +1,6 @@
 import {
   ErrorCode,
+  Feature,
   PROTOCOL_VERSION,
   TcpcmdError,
   VERSION,
@@ -97,6 +98,7 @@ async function connectOnce(address: Address, options: ConnectOptions): Promise<C
           auth: hello.auth,
           session: message.session,
           commands: message.commands,
+          features: hello.features ?? [],
           address: where,
         });
         return resolve(connection);
@@ -104,6 +106,6 @@ async function connectOnce(address: Address, options: ConnectOptions): Promise<C
       fail(new TcpcmdError(ErrorCode.PROTOCOL_ERROR, `${where} sent ${message.type} during the handshake`));
     };
     readFrames(socket, where, onFrame, (err) => (connection ? connection.end(err) : fail(err)));
-    socket.write(encodeFrame({ type: 'hello', protocol: PROTOCOL_VERSION, client: options.clientName ?? `tcpcmd/${VERSION}` }));
+    socket.write(encodeFrame({ type: 'hello', protocol: PROTOCOL_VERSION, client: options.clientName ?? `tcpcmd/${VERSION}`, features: [Feature.DATA] }));
   });
 }

@@ -80,6 +80,7 @@ export class PendingRuns {
     };
     if (frame.signal) result.signal = frame.signal;
     if (frame.error) result.error = frame.error;
+    if (frame.data) result.data = frame.data;
     run.resolve(result);
   }
 

@@ -1,4 +1,4 @@
-import type { ErrorInfo, RunId, StreamName } from '../protocol/index.js';
+import type { ErrorInfo, RunData, RunId, StreamName } from '../protocol/index.js';
 
 export interface TlsOptions {
   /** PEM of the CA (or self-signed certificate) to trust, in place of the system's. */
@@ -78,6 +78,12 @@ export interface RunResult {
   cancelled: boolean;
   /** Set when the run did not complete normally (unknown command, timeout, forbidden, ...). */
   error?: ErrorInfo;
+  /**
+   * A supervision builtin's figures (`os`, `cpu`, `ram`, `disk`, `ip`, `uptime`,
+   * `hostname`, `version`); narrow on `kind`. Absent for other commands, and
+   * from servers that do not offer the `data` feature (`ServerInfo.features`).
+   */
+  data?: RunData;
   /** Collected output ('' when `collect` was false). */
   stdout: string;
   stderr: string;
@@ -91,6 +97,8 @@ export interface ServerInfo {
   session: string;
   /** Command names the server answers, for completion. */
   commands: string[];
+  /** Hello features the server granted, e.g. `data` (empty for servers that know none). */
+  features: string[];
   /** Where we are connected, as host:port. */
   address: string;
 }

@@ -8,3 +8,4 @@ export * from './batched-writer.js';
 export * from './exit-codes.js';
 export * from './timeouts.js';
 export * from './iso-time.js';
+export * from './metrics.js';

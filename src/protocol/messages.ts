@@ -4,6 +4,7 @@
  * keep start-up light; it checks exactly what docs/protocol.md specifies.
  */
 import { type ErrorInfo, isErrorCode } from './errors.js';
+import { type RunData, parseRunData } from './metrics.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -11,7 +12,8 @@ export type RunId = string | number;
 export type StreamName = 'stdout' | 'stderr';
 
 // Client -> server
-export interface ClientHello { type: 'hello'; protocol: number; client?: string }
+/** `features`: what the client asks for beyond protocol 1's base (see `Feature`); unknown names are ignored. */
+export interface ClientHello { type: 'hello'; protocol: number; client?: string; features?: string[] }
 export interface AuthFrame { type: 'auth'; hmac: string }
 export interface RunFrame { type: 'run'; id: RunId; cmd: string; timeout?: number }
 export interface CancelFrame { type: 'cancel'; id: RunId }
@@ -26,6 +28,8 @@ export interface ServerHello {
   hostname: string;
   auth: 'none' | 'token';
   nonce: string;
+  /** The features asked for in the client's hello that this server grants; absent when none were asked for. */
+  features?: string[];
 }
 export interface ReadyFrame { type: 'ready'; session: string; commands: string[] }
 export interface OutFrame { type: 'out'; id: RunId; stream: StreamName; data: string }
@@ -38,6 +42,8 @@ export interface DoneFrame {
   signal?: string;
   truncated?: boolean;
   error?: ErrorInfo;
+  /** A supervision builtin's figures, when the session negotiated the `data` feature. */
+  data?: RunData;
 }
 export interface ErrorFrame { type: 'error'; code: ErrorInfo['code']; message: string; fatal: boolean; id?: RunId }
 export interface ServerBye { type: 'bye'; code: ErrorInfo['code'] | 'DISCONNECT'; message: string }
@@ -54,6 +60,11 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export function isRunId(v: unknown): v is RunId {
   return (typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_LENGTH) ||
     (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0);
+}
+
+/** A hello's `features`: the strings of an array, else none. */
+function features(v: unknown): string[] | undefined {
+  return Array.isArray(v) ? v.filter((f): f is string => typeof f === 'string') : undefined;
 }
 
 function fail<T>(message: string): Parsed<T> {
@@ -76,9 +87,13 @@ export function parseClientMessage(line: string): Parsed<ClientMessage> {
   const v = parseObject(line);
   if (typeof v === 'string') return fail(v);
   switch (v.type) {
-    case 'hello':
+    case 'hello': {
       if (typeof v.protocol !== 'number') return fail('hello.protocol must be a number');
-      return { ok: true, value: { type: 'hello', protocol: v.protocol, client: typeof v.client === 'string' ? v.client : undefined } };
+      const hello: ClientHello = { type: 'hello', protocol: v.protocol, client: typeof v.client === 'string' ? v.client : undefined };
+      const asked = features(v.features);
+      if (asked) hello.features = asked;
+      return { ok: true, value: hello };
+    }
     case 'auth':
       if (typeof v.hmac !== 'string' || !/^[0-9a-f]{64}$/i.test(v.hmac)) return fail('auth.hmac must be 64 hex characters');
       return { ok: true, value: { type: 'auth', hmac: v.hmac } };
@@ -118,11 +133,20 @@ export function parseServerMessage(line: string): Parsed<ServerMessage> {
     case 'done': {
       if (!isRunId(v.id) || (v.exitCode !== null && typeof v.exitCode !== 'number') || typeof v.durationMs !== 'number') return fail('malformed done frame');
       if (v.error !== undefined && !errorInfo(v.error)) return fail('malformed done.error');
+      if (v.data !== undefined) {
+        const data = parseRunData(v.data);
+        if (typeof data === 'string') return fail(`malformed ${data}`);
+        if (data === undefined) delete v.data; // a kind this client does not know: a newer server's
+      }
       return { ok: true, value: v as unknown as DoneFrame };
     }
-    case 'hello':
+    case 'hello': {
       if (typeof v.protocol !== 'number' || typeof v.nonce !== 'string' || (v.auth !== 'none' && v.auth !== 'token')) return fail('malformed hello frame');
-      return { ok: true, value: { type: 'hello', protocol: v.protocol, server: String(v.server ?? ''), hostname: String(v.hostname ?? ''), auth: v.auth, nonce: v.nonce } };
+      const hello: ServerHello = { type: 'hello', protocol: v.protocol, server: String(v.server ?? ''), hostname: String(v.hostname ?? ''), auth: v.auth, nonce: v.nonce };
+      const granted = features(v.features);
+      if (granted) hello.features = granted;
+      return { ok: true, value: hello };
+    }
     case 'ready':
       if (typeof v.session !== 'string' || !Array.isArray(v.commands)) return fail('malformed ready frame');
       return { ok: true, value: { type: 'ready', session: v.session, commands: v.commands.filter((c): c is string => typeof c === 'string') } };

@@ -1,4 +1,4 @@
-import type { ErrorInfo, StreamName } from '../protocol/index.js';
+import type { ErrorInfo, RunData, StreamName } from '../protocol/index.js';
 
 /** Who is asking: the connection a run came from. */
 export interface SessionInfo {
@@ -53,6 +53,8 @@ export interface RunOutcome {
   exitCode: number | null;
   signal?: string;
   error?: ErrorInfo;
+  /** The figures of a supervision builtin, sent in `done` to clients that asked for data. */
+  data?: RunData;
 }
 
 export interface Command {

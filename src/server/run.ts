@@ -79,6 +79,7 @@ async function runCommand(frame: RunFrame, resolved: Resolved, abort: RunAbort, 
   }
   const answer: RunAnswer = { exitCode: outcome.exitCode, durationMs: 0 };
   if (outcome.signal) answer.signal = outcome.signal;
+  if (outcome.data && !abort.reason) answer.data = outcome.data;
   if (budget.truncated) answer.truncated = true;
   const error = abort.reason?.toJSON() ?? outcome.error;
   if (error) answer.error = error.message.length > MAX_MESSAGE ? { code: error.code, message: `${error.message.slice(0, MAX_MESSAGE)}…` } : error;

@@ -12,7 +12,9 @@ import {
   type ErrorInfo,
   type LineEvent,
   type RunFrame,
+  type ServerHello,
   type ServerMessage,
+  Feature,
 } from '../protocol/index.js';
 import { makeNonce, verifyProof } from '../protocol/auth.js';
 import type { SessionInfo } from './command.js';
@@ -20,6 +22,9 @@ import { RunDeadline } from './run-deadline.js';
 import type { RunAnswer, RunEnv } from './run.js';
 import { RunQueue } from './run-queue.js';
 import type { SessionHost } from './session-host.js';
+
+/** The hello features this server grants. */
+const SERVER_FEATURES: ReadonlySet<string> = new Set<string>([Feature.DATA]);
 
 type State = 'greeting' | 'auth' | 'ready' | 'closed';
 type AfterRun = 'disconnect' | 'reset' | 'kill';
@@ -49,6 +54,8 @@ export class Session {
   readonly peer: string;
   private state: State = 'greeting';
   private mode: 'json' | 'inline' = 'json';
+  /** The client asked for the `data` feature: done frames carry the builtins' figures. */
+  private sendData = false;
   private readonly decoder: LineDecoder;
   private readonly nonce = makeNonce();
   private protocolErrors = 0;
@@ -213,7 +220,13 @@ export class Session {
         return this.fail(ErrorCode.PROTOCOL_VERSION, `this server speaks protocol ${PROTOCOL_VERSION}, the client asked for ${msg.protocol}: use a matching tcpcmd version`);
       }
       const auth = this.host.options.token === undefined ? 'none' : 'token';
-      this.send({ type: 'hello', protocol: PROTOCOL_VERSION, server: `tcpcmd/${VERSION}`, hostname: this.host.hostname, auth, nonce: this.nonce });
+      const hello: ServerHello = { type: 'hello', protocol: PROTOCOL_VERSION, server: `tcpcmd/${VERSION}`, hostname: this.host.hostname, auth, nonce: this.nonce };
+      if (msg.features) {
+        // Only a client that asks is told, so an old client sees the hello it always saw.
+        hello.features = msg.features.filter((f) => SERVER_FEATURES.has(f));
+        this.sendData = hello.features.includes(Feature.DATA);
+      }
+      this.send(hello);
       if (auth === 'none') this.becomeReady();
       else this.state = 'auth';
       return;
@@ -286,6 +299,7 @@ export class Session {
       if (answer.signal !== undefined) done.signal = answer.signal;
       if (answer.truncated !== undefined) done.truncated = answer.truncated;
       if (answer.error !== undefined) done.error = answer.error;
+      if (answer.data !== undefined && this.sendData) done.data = answer.data;
       this.send(done);
       return;
     }

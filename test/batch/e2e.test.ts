@@ -44,6 +44,27 @@ async function freePort(): Promise<number> {
 }
 
 describe('against a real server', () => {
+  it('carries the builtins\' figures: a data column of JSON in CSV, a data field in JSONL and JSON', { timeout: 20_000 }, async () => {
+    const input = t.path('data-in.csv');
+    writeFileSync(input, 'command\nhostname\nram\necho plain\n');
+    const csv = t.path('data.csv');
+    await within(15_000, runBatch({ input, target, out: csv, connect, stderr: new Collect(), env: {} }));
+    const [header, ...rows] = parse(readFileSync(csv, 'utf8')) as string[][];
+    const at = header?.indexOf('data') ?? -1;
+    expect(at).toBe((header?.length ?? 0) - 1);
+    const cells = rows.map((r) => r[at] ?? '');
+    expect(JSON.parse(cells[0] ?? '')).toEqual({ kind: 'hostname', hostname: expect.any(String) });
+    expect(JSON.parse(cells[1] ?? '')).toMatchObject({ kind: 'ram', totalBytes: expect.any(Number), usagePercent: expect.any(Number) });
+    expect(cells[2]).toBe('');
+    for (const format of ['jsonl', 'json'] as const) {
+      const out = t.path(`data.${format}`);
+      await within(15_000, runBatch({ input, target, out, format, connect, stderr: new Collect(), env: {} }));
+      const text = readFileSync(out, 'utf8');
+      const objects = (format === 'json' ? JSON.parse(text) : text.trimEnd().split('\n').map((l) => JSON.parse(l))) as Array<{ data: unknown }>;
+      expect(objects.map((o) => (o.data as { kind?: string } | null)?.kind ?? null)).toEqual(['hostname', 'ram', null]);
+    }
+  });
+
   it.skipIf(!posix)('passes samples/smoke.csv, and its results replay the same', { timeout: 20_000 }, async () => {
     const out = t.path('smoke-results.csv');
     const summary = await within(15_000, runBatch({ input: smoke, target, out, connect, stderr: new Collect(), env: {} }));

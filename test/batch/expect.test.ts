@@ -71,7 +71,7 @@ describe('judge', () => {
   it('explains a row that did not pass', () => {
     const row: OutputRow = {
       seq: 1, name: '', target: 'h:1', command: 'c', timeout: null, expect: '^x', expect_exit: 0,
-      status: 'failed', exit_code: 2, duration_ms: 1, started_at: '', stdout: '', stderr: '', error: '',
+      status: 'failed', exit_code: 2, duration_ms: 1, started_at: '', stdout: '', stderr: '', error: '', data: null,
     };
     expect(explainRow(row)).toBe('exit 2, expected 0');
     expect(explainRow({ ...row, exit_code: 0 })).toBe('output does not match "^x"');

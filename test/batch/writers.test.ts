@@ -25,13 +25,14 @@ function row(seq: number, fields: Partial<OutputRow> = {}): OutputRow {
     stdout: `${seq}\n`,
     stderr: '',
     error: '',
+    data: null,
     ...fields,
   };
 }
 
 /** Rows that stress every format: quotes, commas, line breaks, markup, control characters, unicode. */
 const nasty: OutputRow[] = [
-  row(1),
+  row(1, { command: 'hostname', stdout: 'web "1",\n', data: { kind: 'hostname', hostname: 'web "1",' } }),
   row(2, { name: 'a,b "q"', command: 'linux:printf "x\\r\\ny"', stdout: 'x\r\ny', expect: '^x', timeout: 5000, expect_exit: 'any' }),
   row(3, { status: 'failed', exit_code: 1, stdout: '<b>&amp; "it\'s"</b>\n', stderr: 'oops\u001b[31m red\u0000\n' }),
   row(4, { status: 'error', exit_code: null, error: 'UNKNOWN_COMMAND: unknown command "x" <did you mean y?>' }),
@@ -54,6 +55,7 @@ function csvRecords(text: string): string[][] {
 const asCells = (r: OutputRow): string[] => [
   String(r.seq), r.name, r.target, r.command, r.timeout === null ? '' : String(r.timeout), r.expect, String(r.expect_exit),
   r.status, r.exit_code === null ? '' : String(r.exit_code), String(r.duration_ms), r.started_at, r.stdout, r.stderr, r.error,
+  r.data === null ? '' : JSON.stringify(r.data),
 ];
 
 describe('formats parse back to the rows', () => {

@@ -37,6 +37,19 @@ describe('tcpcmd exec', () => {
     expect(dashed).toMatchObject({ code: 0, stdout: '/\n' });
   });
 
+  it('--json prints a builtin\'s figures as JSON in place of its text; a text-only command is an error', async () => {
+    const server = await startCliServer();
+    const cpu = await runCli(['exec', '--json', server.target, 'cpu']);
+    expect(cpu.code).toBe(0);
+    expect(JSON.parse(cpu.stdout)).toMatchObject({ kind: 'cpu', cores: expect.any(Number), windowMs: expect.any(Number) });
+    expect(cpu.stdout.trimEnd()).not.toContain('\n'); // one line when not on a terminal
+    const disk = await runCli(['exec', '--json', server.target, 'disk', '/']);
+    expect(JSON.parse(disk.stdout)).toMatchObject({ kind: 'disk', path: '/', usagePercent: expect.any(Number) });
+    const text = await runCli(['exec', '--json', server.target, 'echo', 'hi']);
+    expect(text).toMatchObject({ code: 255, stdout: '' });
+    expect(text.stderr).toContain('"echo hi" answers with text only; --json takes os, cpu, ram, disk, ip, uptime, hostname or version');
+  });
+
   it('treats everything from the command on as the command, like ssh; -- also ends the options', async () => {
     const server = await startCliServer();
     expect(await runCli(['exec', server.target, 'echo', '--timeout', '3'])).toMatchObject({ code: 0, stdout: '--timeout 3\n' });

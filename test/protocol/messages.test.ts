@@ -74,3 +74,25 @@ describe('parseAddress', () => {
     expect(formatAddress({ host: '::1', port: 1 })).toBe('[::1]:1');
   });
 });
+
+describe('hello features and done data', () => {
+  it('reads features from both hellos, ignoring what is not a string', () => {
+    expect(parseClientMessage('{"type":"hello","protocol":1,"features":["data",3]}')).toEqual({ ok: true, value: { type: 'hello', protocol: 1, client: undefined, features: ['data'] } });
+    const hello = parseServerMessage('{"type":"hello","protocol":1,"server":"s","hostname":"h","auth":"none","nonce":"n","features":["data"]}');
+    expect(hello.ok && hello.value.type === 'hello' && hello.value.features).toEqual(['data']);
+  });
+
+  it('checks the fields of a known kind, drops an unknown kind', () => {
+    const done = (data: unknown): string => JSON.stringify({ type: 'done', id: 1, exitCode: 0, durationMs: 1, data });
+    const good = parseServerMessage(done({ kind: 'hostname', hostname: 'web-1' }));
+    expect(good.ok && good.value.type === 'done' && good.value.data).toEqual({ kind: 'hostname', hostname: 'web-1' });
+    const cpu = { kind: 'cpu', usagePercent: null, windowMs: 250, model: 'x', cores: 2, load1: 1, load5: 1, load15: null };
+    expect(parseServerMessage(done(cpu)).ok).toBe(true);
+    const wrong = parseServerMessage(done({ ...cpu, cores: '2' }));
+    expect(wrong.ok ? '' : wrong.message).toBe('malformed done.data.cores of a cpu answer is missing or of the wrong type');
+    expect(parseServerMessage(done({ kind: 'ip', addresses: [{ name: 'lo', family: 'IPv5', address: '::1', cidr: null, internal: true }] })).ok).toBe(false);
+    expect(parseServerMessage(done([1])).ok).toBe(false);
+    const future = parseServerMessage(done({ kind: 'gpu', temperatureCelsius: 60 }));
+    expect(future.ok && future.value.type === 'done' && 'data' in future.value).toBe(false);
+  });
+});

@@ -3,10 +3,8 @@
  * batch ends (the closing bracket is written last). Use csv or jsonl when a
  * killed batch must leave a readable file.
  */
-import { OUTPUT_COLUMNS } from '../columns.js';
+import { outputRowJson } from '../columns.js';
 import type { RowFormat } from './row-sink.js';
-
-const KEYS: string[] = [...OUTPUT_COLUMNS];
 
 export function jsonFormat(): RowFormat {
   let first = true;
@@ -15,7 +13,7 @@ export function jsonFormat(): RowFormat {
     rows: (rows) => {
       let text = '';
       for (const r of rows) {
-        text += (first ? '  ' : ',\n  ') + JSON.stringify(r, KEYS);
+        text += (first ? '  ' : ',\n  ') + outputRowJson(r);
         first = false;
       }
       return text;

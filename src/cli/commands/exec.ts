@@ -1,18 +1,23 @@
 import type { Argv, CommandModule } from 'yargs';
-import { positiveMs } from '../../protocol/index.js';
+import { Feature, positiveMs } from '../../protocol/index.js';
 import { connectOptionsFrom, withClientFlags, type ClientFlags, type FlagSpec } from '../client-options.js';
 import { Exit } from '../exit-codes.js';
 import { onInterrupt } from '../interrupts.js';
+
+/** The commands that answer with data as well as text. */
+const DATA_COMMANDS = 'os, cpu, ram, disk, ip, uptime, hostname or version';
 
 export interface ExecArgs extends ClientFlags {
   target: string;
   command: string[];
   timeout?: number;
+  json?: boolean;
 }
 
 /** exec's own flags (the client flags come on top). */
-export const EXEC_FLAGS: Record<'timeout', FlagSpec> = {
+export const EXEC_FLAGS: Record<'timeout' | 'json', FlagSpec> = {
   timeout: { type: 'number', describe: 'Stop the command after this many ms', unit: 'ms' },
+  json: { type: 'boolean', describe: `Print the figures of ${DATA_COMMANDS} as JSON (docs/protocol.md), in place of the text` },
 };
 
 export const execCommand: CommandModule<object, ExecArgs> = {
@@ -30,7 +35,8 @@ export const execCommand: CommandModule<object, ExecArgs> = {
       .parserConfiguration({ 'unknown-options-as-args': true, 'duplicate-arguments-array': false })
       .example('$0 exec 127.0.0.1:10000 hostname', 'Print the server host name')
       .example("$0 exec localhost 'linux:ls -l /tmp'", 'Run a shell command; its exit code is ours')
-      .example('$0 exec localhost:10000 --timeout 5000 ping 127.0.0.1', 'Stop after 5 s') as unknown as Argv<ExecArgs>,
+      .example('$0 exec localhost:10000 --timeout 5000 ping 127.0.0.1', 'Stop after 5 s')
+      .example('$0 exec --json localhost cpu', 'The CPU figures as JSON: usagePercent, load1, ...') as unknown as Argv<ExecArgs>,
   handler: (args) => runExec(args),
 };
 
@@ -59,7 +65,7 @@ export async function runExec(args: ExecArgs): Promise<void> {
       collect: false,
       onOutput: (stream, data) => {
         const out = stream === 'stdout' ? process.stdout : process.stderr;
-        if (readerGone && out === process.stdout) return;
+        if ((readerGone || args.json) && out === process.stdout) return;
         // Backpressure: stop reading the socket until the terminal or pipe has caught up (one wait per stream).
         if (!out.write(data) && !waiting.has(out)) {
           waiting.add(out);
@@ -78,7 +84,14 @@ export async function runExec(args: ExecArgs): Promise<void> {
     } else if (result.error) {
       process.stderr.write(`tcpcmd exec: ${result.error.message} (${result.error.code})\n`);
       process.exitCode = result.exitCode ?? Exit.EXEC_FAILURE;
+    } else if (args.json && result.data === undefined) {
+      const why = connection.info.features.includes(Feature.DATA)
+        ? `"${result.command}" answers with text only; --json takes ${DATA_COMMANDS}`
+        : `${connection.info.address} (${connection.info.server}) sends no data: it is older than this client; upgrade it`;
+      process.stderr.write(`tcpcmd exec: ${why}\n`);
+      process.exitCode = Exit.EXEC_FAILURE;
     } else {
+      if (args.json) process.stdout.write(`${JSON.stringify(result.data, null, process.stdout.isTTY ? 2 : undefined)}\n`);
       process.exitCode = result.exitCode ?? Exit.EXEC_FAILURE;
     }
   } finally {

@@ -1,4 +1,4 @@
-import { ErrorCode } from '../../protocol/index.js';
+import { ErrorCode, type RunData } from '../../protocol/index.js';
 import type { RunContext, RunOutcome } from '../command.js';
 import { failure } from '../shell/outcome.js';
 
@@ -16,9 +16,9 @@ export function rejectArguments(ctx: RunContext): RunOutcome | undefined {
 const SUCCESS: RunOutcome = Object.freeze({ exitCode: 0 });
 const succeeded = (): RunOutcome => SUCCESS;
 
-/** Writes text to stdout and reports success. */
-export function print(ctx: RunContext, text: string): Promise<RunOutcome> {
-  return ctx.write('stdout', text).then(succeeded);
+/** Writes text to stdout and reports success, with the same figures as data when given. */
+export function print(ctx: RunContext, text: string, data?: RunData): Promise<RunOutcome> {
+  return ctx.write('stdout', text).then(data === undefined ? succeeded : () => ({ exitCode: 0, data }));
 }
 
 /** For `node` and `python`: nothing, `--version` or `-V`; else BAD_ARGUMENTS. */

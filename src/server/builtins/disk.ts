@@ -1,4 +1,5 @@
 import { statfs } from 'node:fs/promises';
+import { percent } from '../../protocol/index.js';
 import type { Command } from '../command.js';
 import { badArguments, print } from './arguments.js';
 import { formatBytes, formatKeyValues, formatShare } from './format.js';
@@ -20,14 +21,15 @@ export const disk: Command = {
     }
     const total = stats.blocks * stats.bsize;
     const free = stats.bfree * stats.bsize;
+    const available = stats.bavail * stats.bsize;
     return print(ctx, formatKeyValues([
       ['path', path],
       ['total', formatBytes(total)],
       ['used', formatShare(total - free, total)],
       ['free', formatShare(free, total)],
       // What an ordinary user may still write: free minus the blocks reserved for root.
-      ['available', formatShare(stats.bavail * stats.bsize, total)],
-    ]));
+      ['available', formatShare(available, total)],
+    ]), { kind: 'disk', path, totalBytes: total, usedBytes: total - free, freeBytes: free, availableBytes: available, usagePercent: percent(total - free, total) });
   },
 };
 

@@ -8,6 +8,7 @@ export const hostname: Command = {
   usage: 'hostname',
   summary: "the server's host name",
   async run(ctx) {
-    return rejectArguments(ctx) ?? print(ctx, `${osHostname()}\n`);
+    const name = osHostname();
+    return rejectArguments(ctx) ?? print(ctx, `${name}\n`, { kind: 'hostname', hostname: name });
   },
 };

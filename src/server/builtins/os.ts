@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { arch, hostname, platform, release, type } from 'node:os';
+import type { OsData } from '../../protocol/index.js';
 import type { Command } from '../command.js';
 import { print, rejectArguments } from './arguments.js';
 import { formatKeyValues } from './format.js';
@@ -11,11 +12,11 @@ export const osCommand: Command = {
   async run(ctx) {
     const bad = rejectArguments(ctx);
     if (bad) return bad;
-    const rows: Array<[string, string]> = [['type', type()], ['platform', platform()], ['release', release()], ['arch', arch()]];
-    const distro = await prettyName();
-    if (distro !== undefined) rows.push(['distro', distro]);
-    rows.push(['hostname', hostname()]);
-    return print(ctx, formatKeyValues(rows));
+    const data: OsData = { kind: 'os', type: type(), platform: platform(), release: release(), arch: arch(), distro: (await prettyName()) ?? null, hostname: hostname() };
+    const rows: Array<[string, string]> = [['type', data.type], ['platform', data.platform], ['release', data.release], ['arch', data.arch]];
+    if (data.distro !== null) rows.push(['distro', data.distro]);
+    rows.push(['hostname', data.hostname]);
+    return print(ctx, formatKeyValues(rows), data);
   },
 };
 

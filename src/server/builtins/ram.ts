@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { freemem, totalmem } from 'node:os';
+import { percent } from '../../protocol/index.js';
 import type { Command } from '../command.js';
 import { print, rejectArguments } from './arguments.js';
 import { formatBytes, formatKeyValues, formatShare } from './format.js';
@@ -18,7 +19,7 @@ export const ram: Command = {
       ['used', formatShare(total - available, total)],
       ['free', formatShare(free, total)],
       ['available', formatShare(available, total)],
-    ]));
+    ]), { kind: 'ram', totalBytes: total, usedBytes: total - available, freeBytes: free, availableBytes: available, usagePercent: percent(total - available, total) });
   },
 };
 

@@ -8,9 +8,13 @@ export const uptime: Command = {
   usage: 'uptime',
   summary: 'how long the system and the tcpcmd server have been running',
   async run(ctx) {
-    return rejectArguments(ctx) ?? print(ctx, formatKeyValues([
-      ['system', formatDuration(systemUptime())],
-      ['server', formatDuration(process.uptime())],
-    ]));
+    const bad = rejectArguments(ctx);
+    if (bad) return bad;
+    const systemSeconds = Math.floor(systemUptime());
+    const serverSeconds = Math.floor(process.uptime());
+    return print(ctx, formatKeyValues([
+      ['system', formatDuration(systemSeconds)],
+      ['server', formatDuration(serverSeconds)],
+    ]), { kind: 'uptime', systemSeconds, serverSeconds });
   },
 };

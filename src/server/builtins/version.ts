@@ -12,6 +12,6 @@ export const version: Command = {
       ['tcpcmd', VERSION],
       ['protocol', String(PROTOCOL_VERSION)],
       ['node', process.version],
-    ]));
+    ]), { kind: 'version', tcpcmd: VERSION, protocol: PROTOCOL_VERSION, node: process.version });
   },
 };
