@@ -33,6 +33,16 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: ['**/server/**', '**/cli/**'] }] },
   },
   {
+    // The ui process is a client: never the server, the REPL or the CLI.
+    files: ['src/ui/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['**/server/**', '**/repl/**', '**/cli/**'] }] },
+  },
+  {
+    // The page runs in the browser: DOM globals, and only types from the ui process.
+    files: ['src/ui/browser/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['src/protocol/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['**/server/**', '**/client/**', '**/batch/**', '**/repl/**', '**/cli/**'] }] },
   },

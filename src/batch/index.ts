@@ -68,8 +68,13 @@ export interface BatchOptions {
   onRow?: (row: OutputRow) => void;
   /** Hints, progress and the summary (default process.stderr). */
   stderr?: Writable & { isTTY?: boolean; columns?: number };
-  /** 'auto' (default): a progress line when stderr is a terminal, not in CI, and the results do not go to a terminal's stdout. */
-  progress?: boolean | 'auto';
+  /**
+   * 'auto' (default): a progress line when stderr is a terminal, not in CI, and the results do not go to a terminal's stdout.
+   * A reporter of your own is started with the runner's counters (the web page's progress bar).
+   */
+  progress?: boolean | 'auto' | ProgressReporter;
+  /** The input's name in messages (`name:line: ...`), when `input` is a copy (an upload). Default: `input`. */
+  inputName?: string;
   /** Print the closing summary to stderr (default true). */
   printSummary?: boolean;
   /** For token_env, CI, NO_COLOR (default process.env). */
@@ -190,7 +195,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     }
 
     const input = await validateInput(inputPath, {
-      displayName: fromStdin ? STDIN_NAME : options.input,
+      displayName: fromStdin ? STDIN_NAME : (options.inputName ?? options.input),
       ignoreUnknownColumns: options.ignoreUnknownColumns,
       knownTargets: known,
       hasDefaultTarget: defaults.length > 0,
@@ -231,8 +236,10 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
       });
       // Results on the terminal's stdout: a progress line on its stderr would land between the rows.
       const resultsTo = settings.out === undefined && options.stdout !== null ? (options.stdout ?? process.stdout) : null;
-      const wantProgress = options.progress === 'auto' || options.progress === undefined ? progressWanted(stderr, env, resultsTo) : options.progress;
-      const progress: ProgressReporter = wantProgress ? lineProgress(stderr, { color: colorWanted(stderr.isTTY === true, env) }) : noProgress;
+      const asked = options.progress;
+      const wantProgress = asked === 'auto' || asked === undefined ? progressWanted(stderr, env, resultsTo) : asked;
+      const progress: ProgressReporter =
+        typeof wantProgress === 'object' ? wantProgress : wantProgress ? lineProgress(stderr, { color: colorWanted(stderr.isTTY === true, env) }) : noProgress;
       progress.start(() => runner.snapshot());
       try {
         result = await runner.run(jobs);
@@ -278,3 +285,4 @@ export type { OutputRow, Status } from './columns.js';
 export { OUTPUT_COLUMNS, INPUT_COLUMNS } from './columns.js';
 export { FORMATS, type OutputFormat } from './writers/index.js';
 export { formatSummary, summaryLine } from './summary.js';
+export type { ProgressReporter, ProgressSnapshot } from './progress.js';

@@ -7,6 +7,7 @@ import { execCommand } from './commands/exec.js';
 import { connectCommand } from './commands/connect.js';
 import { runCommand } from './commands/run.js';
 import { waitCommand } from './commands/wait.js';
+import { uiCommand } from './commands/ui.js';
 
 // Every command module is light: its handler imports the library lazily, so
 // `tcpcmd exec` does not load the server, the REPL or the CSV code.
@@ -16,9 +17,10 @@ const commands: CommandModule<object, never>[] = [
   execCommand,
   runCommand,
   waitCommand,
+  uiCommand,
 ] as unknown as CommandModule<object, never>[]; // each module types its own argv
 
-const names = ['serve', 'connect', 'exec', 'run', 'wait'];
+const names = ['serve', 'connect', 'exec', 'run', 'wait', 'ui'];
 
 export async function main(argv: string[]): Promise<void> {
   const first = argv.find((a) => !a.startsWith('-'));
@@ -38,7 +40,7 @@ async function parse(argv: string[], name: string | undefined): Promise<void> {
     .scriptName('tcpcmd')
     .usage('$0 <command> [options]\n\nRun commands on remote machines over TCP.')
     .command(commands)
-    .demandCommand(1, 'Name a command: serve, connect, exec, run or wait.')
+    .demandCommand(1, 'Name a command: serve, connect, exec, run, wait or ui.')
     .recommendCommands()
     .strict()
     .version(VERSION)
