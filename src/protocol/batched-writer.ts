@@ -1,6 +1,6 @@
 /** The part of a writable stream (a socket, stderr) the batched writer needs. */
 export interface BatchSink {
-  write(chunk: string): boolean;
+  write(chunk: string | Uint8Array): boolean;
   readonly writableLength: number;
   readonly writableHighWaterMark: number;
   readonly destroyed: boolean;
@@ -33,7 +33,9 @@ export type FlushTiming = 'tick' | 'paced';
  * system call) per frame cost more than everything else a run does.
  */
 export class BatchedWriter {
-  private parts: string[] = [];
+  private parts: (string | Uint8Array)[] = [];
+  /** A part is bytes: the batch is joined as bytes. */
+  private bytes = false;
   private size = 0;
   private scheduled = false;
   /** When a `paced` writer last wrote (performance.now()). */
@@ -56,9 +58,10 @@ export class BatchedWriter {
    * producing more. A false here always follows a socket write that returned
    * false, so 'drain' is sure to come.
    */
-  write(text: string): boolean {
+  write(text: string | Uint8Array): boolean {
     this.parts.push(text);
     this.size += text.length;
+    if (typeof text !== 'string') this.bytes = true;
     if (this.size >= MAX_BATCH) this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;
@@ -75,10 +78,16 @@ export class BatchedWriter {
   /** Writes what is gathered now (call before ending the socket). */
   flush(): void {
     if (this.parts.length === 0) return;
-    const text = this.parts.length === 1 ? (this.parts[0] as string) : this.parts.join('');
+    const parts = this.parts;
+    const text = parts.length === 1 ? (parts[0] as string | Uint8Array) : this.bytes ? Buffer.concat(parts.map(asBytes)) : parts.join('');
     this.parts = [];
     this.size = 0;
     if (this.timing === 'paced') this.lastWrite = performance.now();
+    this.bytes = false;
     if (!this.sink.destroyed && !this.sink.writableEnded) this.sink.write(text);
   }
+}
+
+function asBytes(part: string | Uint8Array): Uint8Array {
+  return typeof part === 'string' ? Buffer.from(part) : part;
 }

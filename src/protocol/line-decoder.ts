@@ -104,6 +104,19 @@ export class LineDecoder {
     return true;
   }
 
+  /**
+   * The unfinished line held now, as a line of its own (the peer said it was
+   * done: it closed its side, or fell quiet after a packet with no newline);
+   * undefined when nothing is held.
+   */
+  takeRest(): LineEvent | undefined {
+    if (this.pending === 0 || this.stopped) return undefined;
+    const bytes = Buffer.concat(this.parts, this.pending);
+    this.parts = [];
+    this.pending = 0;
+    return decodeLine(bytes, this.keepCR);
+  }
+
   /** Bytes of an unfinished line held now. */
   get buffered(): number {
     return this.pending;

@@ -70,7 +70,8 @@ export class TcpcmdServer extends EventEmitter implements SessionHost<Session> {
   /** Starts listening; resolves with the address actually bound (port 0 becomes a real port). */
   async listen(): Promise<Address> {
     const port = this.bound?.port ?? this.options.port;
-    const listener = net.createServer((raw) => this.onConnection(raw));
+    // Half-open: a client that closes its sending side (`echo os | nc`) still gets its answers.
+    const listener = net.createServer({ allowHalfOpen: true }, (raw) => this.onConnection(raw));
     listener.maxConnections = this.options.limits.maxSessions + REFUSAL_HEADROOM;
     listener.on('drop', (data?: { remoteAddress?: string; remotePort?: number }) => {
       const peer = `${data?.remoteAddress ?? '?'}:${data?.remotePort ?? 0}`;

@@ -20,6 +20,7 @@ import { makeNonce, verifyProof } from '../protocol/auth.js';
 import type { SessionInfo } from './command.js';
 import { RunDeadline } from './run-deadline.js';
 import type { RunAnswer, RunEnv } from './run.js';
+import { PlainAnswers } from './plain-answers.js';
 import { RunQueue } from './run-queue.js';
 import type { SessionHost } from './session-host.js';
 
@@ -39,6 +40,15 @@ const WRITTEN = Promise.resolve();
  * not reach it: a run waits for the socket to drain after each piece.
  */
 export const UNSENT_HIGH_WATER = 1024 * 1024;
+
+/**
+ * How long a client must stay quiet after sending a first packet that has no
+ * newline (and is not JSON) for that packet to be taken as a command. The
+ * original client sent one command per packet, without a newline, and read
+ * one answer per recv; from then on the session is in packet mode, where
+ * each unfinished line is a command once the client is quiet this long.
+ */
+export const PACKET_QUIET_MS = 100;
 
 /** Protocol errors logged per session; the rest are counted in one line, so a flood cannot flood the log. */
 export const LOGGED_PROTOCOL_ERRORS = 10;
@@ -67,6 +77,15 @@ export class Session {
   private readonly runs: RunQueue;
   private afterRun: AfterRun | undefined;
   private inlineSeq = 0;
+  /** A plain-text session's answers (boundaries, markers, packet mode). */
+  private readonly plain = new PlainAnswers((data) => this.sendText(data));
+  /** The first byte the client sent that is not white space: `{` for JSON. */
+  private firstByte: number | undefined;
+  /** Packet mode: the first command came as a packet with no newline. */
+  private packets = false;
+  private quietTimer: NodeJS.Timeout | undefined;
+  /** The client closed its sending side: answer what it sent, then close. */
+  private inputEnded = false;
   /** Why the session ended, for the log. */
   closeReason = 'the client closed the connection';
   private handshakeTimer: NodeJS.Timeout | undefined;
@@ -118,6 +137,7 @@ export class Session {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.onDrain());
+    socket.on('end', () => this.onInputEnd());
     socket.on('error', () => {}); // 'close' follows; a vanished peer is not the server's error
     socket.on('close', () => this.onSocketClosed());
     const { authTimeoutMs, idleTimeoutMs } = host.options.limits;
@@ -157,7 +177,9 @@ export class Session {
       this.endSocket();
       return;
     }
+    this.firstByte ??= chunk.find((byte) => byte !== 0x20 && byte !== 0x09 && byte !== 0x0d && byte !== 0x0a);
     const events = this.decoder.push(chunk);
+    this.watchQuiet();
     // A chunk that was already on its way when reading paused joins the lines still waiting.
     this.backlog = this.backlogAt < this.backlog.length ? this.backlog.slice(this.backlogAt).concat(events) : events;
     this.backlogAt = 0;
@@ -187,6 +209,54 @@ export class Session {
     }
     this.backlog = [];
     this.backlogAt = 0;
+    this.finishIfDone();
+  }
+
+  /**
+   * Packet mode: an unfinished plain-text line becomes a command once the
+   * client has been quiet for PACKET_QUIET_MS (each new chunk restarts the wait).
+   */
+  private watchQuiet(): void {
+    clearTimeout(this.quietTimer);
+    const plainStart = this.state === 'greeting' && this.firstByte !== undefined && this.firstByte !== 0x7b;
+    if (this.decoder.buffered === 0 || !(plainStart || (this.mode === 'inline' && this.packets))) return;
+    this.quietTimer = setTimeout(() => {
+      this.packets = true;
+      this.takeRest();
+    }, PACKET_QUIET_MS);
+  }
+
+  /** The unfinished line held by the decoder, handled as a whole line. */
+  private takeRest(): void {
+    const rest = this.decoder.takeRest();
+    if (!rest) return;
+    this.backlog.push(rest);
+    if (!this.readingPaused) this.processBacklog();
+  }
+
+  /**
+   * The client closed its sending side. In plain text that ends its commands
+   * (`echo os | nc`): its last line counts, every command it sent is
+   * answered, then the session closes. A JSON client says `bye` when it is
+   * done, so there it means the client is gone: its runs are stopped.
+   */
+  private onInputEnd(): void {
+    clearTimeout(this.quietTimer);
+    this.inputEnded = true;
+    if (this.state === 'closed') return;
+    if (!this.plainText) {
+      this.writer.flush();
+      this.socket.end();
+      return;
+    }
+    this.takeRest();
+    this.finishIfDone();
+  }
+
+  /** After a half-close: closes once nothing is left to read or answer. */
+  private finishIfDone(): void {
+    if (!this.inputEnded || this.state === 'closed' || this.runs.busy || this.backlogAt < this.backlog.length) return;
+    this.close({ code: 'DISCONNECT', message: 'the client closed its sending side; every command it sent was answered' });
   }
 
   private onDrain(): void {
@@ -252,6 +322,7 @@ export class Session {
 
   private startInline(firstLine: string): void {
     this.mode = 'inline';
+    if (this.packets) this.plain.holdAnswers();
     if (this.host.options.token !== undefined) {
       // The token must never cross the wire, so plain-text mode cannot authenticate.
       this.fail(ErrorCode.AUTH_REQUIRED, 'this server requires a token, which plain-text mode cannot prove without sending it: use `tcpcmd connect` with TCPCMD_TOKEN set');
@@ -286,7 +357,7 @@ export class Session {
   /** A command may have asked for this (`disconnect`, `reset`, `kill`): done once its answer is out. */
   private afterEachRun(): void {
     const action = this.afterRun;
-    if (!action) return;
+    if (!action) return this.finishIfDone();
     this.afterRun = undefined;
     if (action === 'disconnect') this.close({ code: 'DISCONNECT', message: 'disconnected on request' });
     else if (action === 'reset') this.host.requestReset();
@@ -303,13 +374,12 @@ export class Session {
       this.send(done);
       return;
     }
-    if (answer.error) this.sendText(`[error ${answer.error.code}] ${answer.error.message}\n`);
-    else if (answer.exitCode !== 0) this.sendText(`[exit ${answer.exitCode ?? answer.signal ?? '?'}]\n`);
+    this.plain.answer(answer);
   }
 
   private writeOutput(frame: RunFrame, stream: 'stdout' | 'stderr', data: string): Promise<void> {
     if (this.state === 'closed' || data === '') return WRITTEN;
-    const ok = this.mode === 'json' ? this.send({ type: 'out', id: frame.id, stream, data }) : this.sendText(data);
+    const ok = this.mode === 'json' ? this.send({ type: 'out', id: frame.id, stream, data }) : this.plain.output(data);
     return ok ? WRITTEN : new Promise<void>((resolve) => this.drainWaiters.push(resolve));
   }
 
@@ -331,7 +401,7 @@ export class Session {
     return this.writer.write(encodeFrame(message));
   }
 
-  private sendText(text: string): boolean {
+  private sendText(text: string | Uint8Array): boolean {
     if (this.state === 'closed' || this.socket.destroyed || this.socket.writableEnded) return true;
     return this.writer.write(text);
   }
@@ -342,7 +412,7 @@ export class Session {
   private badFrame(message: string): void {
     this.logProtocolError(ErrorCode.BAD_FRAME, message);
     if (this.state !== 'ready') return this.fail(ErrorCode.BAD_FRAME, message);
-    if (this.mode === 'inline') this.sendText(`[error BAD_FRAME] ${message}\n`);
+    if (this.mode === 'inline') this.plain.line(`[error BAD_FRAME] ${message}`);
     else this.send({ type: 'error', code: ErrorCode.BAD_FRAME, message, fatal: false });
   }
 
@@ -361,7 +431,7 @@ export class Session {
     if (this.state === 'closed') return;
     this.closeReason = code;
     this.logProtocolError(code, message);
-    if (this.mode === 'inline') this.sendText(`[error ${code}] ${message}\n`);
+    if (this.plainText) this.plain.line(code === ErrorCode.AUTH_TIMEOUT && this.host.options.token === undefined ? `[timeout] ${message}` : `[error ${code}] ${message}`);
     else this.send({ type: 'error', code, message, fatal: true });
     this.runs.abortAll({ code, message });
     this.state = 'closed';
@@ -378,7 +448,7 @@ export class Session {
     const info: ErrorInfo = { code: reason.code === 'DISCONNECT' ? ErrorCode.CONNECTION_CLOSED : reason.code, message: reason.message };
     this.runs.abortAll(info);
     if (this.mode === 'json' && this.state === 'ready') this.send({ type: 'bye', code: reason.code, message: reason.message });
-    else if (this.mode === 'inline' && reason.code !== 'DISCONNECT') this.sendText(`[${reason.code}] ${reason.message}\n`);
+    else if (this.mode === 'inline' && reason.code !== 'DISCONNECT') this.plain.line(`[${reason.code}] ${reason.message}`);
     this.state = 'closed';
     this.endSocket();
   }
@@ -397,8 +467,14 @@ export class Session {
     setTimeout(() => this.socket.destroy(), 2_000).unref();
   }
 
+  /** Speaks plain text: in inline mode, or still greeting a client whose first byte was not `{`. */
+  private get plainText(): boolean {
+    return this.mode === 'inline' || (this.state === 'greeting' && this.firstByte !== undefined && this.firstByte !== 0x7b);
+  }
+
   private onSocketClosed(): void {
     clearTimeout(this.handshakeTimer);
+    clearTimeout(this.quietTimer);
     this.deadline.dispose();
     if (this.protocolErrors > LOGGED_PROTOCOL_ERRORS) this.closeReason += ` (after ${this.protocolErrors} protocol errors)`;
     if (this.state !== 'closed') {
