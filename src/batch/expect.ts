@@ -2,19 +2,16 @@
  * Expectations: parsing the `timeout`, `expect` and `expect_exit` cells, and
  * judging a run's result against them (ok / failed / error / timeout / skipped).
  */
-import { ErrorCode, MAX_TIMER_MS, isTcpcmdError, type Parsed } from '../protocol/index.js';
+import { ErrorCode, MAX_TIMER_MS, isTcpcmdError, parseDuration, type Parsed } from '../protocol/index.js';
 import type { RunResult } from '../client/types.js';
 import type { ExpectExit, OutputRow, Status } from './columns.js';
-
-const UNITS: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000 };
 
 /** `5000`, `500ms`, `1.5s`, `2m` -> milliseconds; '' -> null (the server's default). */
 export function parseTimeout(text: string): Parsed<number | null> {
   const t = text.trim();
   if (t === '') return { ok: true, value: null };
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/i.exec(t);
-  const ms = m ? Math.round(Number(m[1]) * (UNITS[(m[2] ?? '').toLowerCase()] ?? NaN)) : NaN;
-  if (!Number.isFinite(ms) || ms < 1 || ms > MAX_TIMER_MS) {
+  const ms = parseDuration(t);
+  if (ms === undefined) {
     return {
       ok: false,
       message: `timeout "${t}" is not a duration: use milliseconds (5000) or a unit (500ms, 1.5s, 2m), from 1ms to ${MAX_TIMER_MS}ms`,

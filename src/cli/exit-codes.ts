@@ -22,10 +22,14 @@ const byCode: Partial<Record<Code, number>> = {
   [ErrorCode.INTERRUPTED]: Exit.INTERRUPTED,
 };
 
-/** The one mapping from an error to an exit code. `exec` uses 255 for all its own failures, as ssh does. */
+/**
+ * The one mapping from an error to an exit code. `exec` uses 255 for its own
+ * failures, as ssh does, except a usage error: 2 everywhere, before anything ran.
+ */
 export function exitCodeFor(err: unknown, command?: string): number {
   const code = isTcpcmdError(err) ? err.code : undefined;
   if (code === ErrorCode.INTERRUPTED) return Exit.INTERRUPTED;
+  if (code === ErrorCode.USAGE) return Exit.USAGE;
   if (command === 'exec') return Exit.EXEC_FAILURE;
   return (code && byCode[code]) ?? Exit.FAILED;
 }

@@ -1,7 +1,7 @@
-import type { CommandModule } from 'yargs';
 import { VERSION } from '../protocol/version.js';
-import { describeError, Exit, exitCodeFor } from './exit-codes.js';
-import { fastPath } from './fast-path.js';
+import type { Command } from './command.js';
+import { parseFast, parseWithYargs, unknownCommand, type Parsed } from './command-line.js';
+import { describeError, exitCodeFor } from './exit-codes.js';
 import { serveCommand } from './commands/serve.js';
 import { execCommand } from './commands/exec.js';
 import { connectCommand } from './commands/connect.js';
@@ -9,49 +9,33 @@ import { runCommand } from './commands/run.js';
 import { waitCommand } from './commands/wait.js';
 import { uiCommand } from './commands/ui.js';
 
-// Every command module is light: its handler imports the library lazily, so
+// Every command module is light: its `run` imports the library lazily, so
 // `tcpcmd exec` does not load the server, the REPL or the CSV code.
-const commands: CommandModule<object, never>[] = [
-  serveCommand,
-  connectCommand,
-  execCommand,
-  runCommand,
-  waitCommand,
-  uiCommand,
-] as unknown as CommandModule<object, never>[]; // each module types its own argv
+export const COMMANDS: readonly Command[] = [serveCommand, connectCommand, execCommand, runCommand, waitCommand, uiCommand];
 
-const names = ['serve', 'connect', 'exec', 'run', 'wait', 'ui'];
+const YARGS_SETUP = {
+  usage: '$0 <command> [options]\n\nRun commands on remote machines over TCP.',
+  epilogue:
+    'Exit codes: 0 ok, 1 a command failed, 2 usage or input error, 3 cannot connect or auth failed, 130 interrupted; exec exits with the remote exit code (255 for its own failures).\nDocs: README.md and docs/ in the package.',
+  version: VERSION,
+};
+
+/** Reads the command line: the fast path when it can, yargs for help, version, completion and the rest. */
+export async function parseCommandLine(argv: string[]): Promise<Parsed | undefined> {
+  const [first = ''] = argv;
+  const command = COMMANDS.find((c) => c.name === first);
+  if (command) return parseFast(command, argv.slice(1)) ?? parseWithYargs(argv, COMMANDS, YARGS_SETUP);
+  if (first !== '' && !first.startsWith('-') && first !== 'completion') throw unknownCommand(first, COMMANDS);
+  return parseWithYargs(argv, COMMANDS, YARGS_SETUP);
+}
 
 export async function main(argv: string[]): Promise<void> {
-  const first = argv.find((a) => !a.startsWith('-'));
-  const name = first && names.includes(first) ? first : undefined;
+  const name = COMMANDS.find((c) => c.name === argv[0])?.name;
   try {
-    if (await fastPath(argv)) return;
-    await parse(argv, name);
+    const parsed = await parseCommandLine(argv);
+    if (parsed) await parsed.command.run(parsed.args);
   } catch (err) {
     process.stderr.write(`${describeError(err, name)}\n`);
     process.exitCode = exitCodeFor(err, name);
   }
-}
-
-async function parse(argv: string[], name: string | undefined): Promise<void> {
-  const { default: yargs } = await import('yargs');
-  await yargs(argv)
-    .scriptName('tcpcmd')
-    .usage('$0 <command> [options]\n\nRun commands on remote machines over TCP.')
-    .command(commands)
-    .demandCommand(1, 'Name a command: serve, connect, exec, run, wait or ui.')
-    .recommendCommands()
-    .strict()
-    .version(VERSION)
-    .alias('h', 'help')
-    .alias('V', 'version')
-    .epilogue('Exit codes: 0 ok, 1 a command failed, 2 usage or input error, 3 cannot connect or auth failed, 130 interrupted; exec exits with the remote exit code (255 for its own failures).\nDocs: README.md and docs/ in the package.')
-    .wrap(null) // the terminal wraps: yargs' own wrapping cut words in two in long option descriptions
-    .fail((message, err) => {
-      if (err) throw err;
-      process.stderr.write(`tcpcmd${name ? ` ${name}` : ''}: ${message}\nRun \`tcpcmd ${name ? `${name} ` : ''}--help\` for usage.\n`);
-      process.exit(name === 'exec' ? Exit.EXEC_FAILURE : Exit.USAGE);
-    })
-    .parseAsync();
 }

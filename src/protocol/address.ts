@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import { TcpcmdError, ErrorCode } from './errors.js';
 
 export const DEFAULT_PORT = 10000;
@@ -28,19 +29,33 @@ export function parseAddress(text: string, defaultPort = DEFAULT_PORT): Address 
   return { host, port: port ?? defaultPort };
 }
 
-/** As parseAddress, but says whether the text gave a port: null when it did not. */
+/** A host name (letters, digits, `.`, `-`, `_`) or an IPv4 address. */
+const HOST_NAME = /^[A-Za-z0-9_]([A-Za-z0-9._-]*[A-Za-z0-9_])?$/;
+
+/**
+ * As parseAddress, but says whether the text gave a port: null when it did
+ * not. Strict: `127.0.0.1:20000:70000` is refused (not read as an IPv6
+ * host), as is a host with characters no host name has; an IPv6 address with
+ * a port goes in brackets.
+ */
 export function parseHostPort(text: string): { host: string; port: number | null } {
   const input = text.trim();
+  const bad = (why: string): TcpcmdError =>
+    new TcpcmdError(ErrorCode.USAGE, `"${input}" is not host[:port] (e.g. 127.0.0.1:10000, or [::1]:10000 for IPv6): ${why}`);
   if (input === '') throw new TcpcmdError(ErrorCode.USAGE, 'address is empty: expected host[:port], e.g. 127.0.0.1:10000');
-  const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(input);
+  const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(input);
   if (bracketed) {
     const host = bracketed[1] ?? '';
+    if (!isIPv6(host)) throw bad(`[${host}] is not an IPv6 address`);
     return { host, port: bracketed[2] === undefined ? null : parsePort(bracketed[2], `port in "${input}"`) };
   }
   const colons = input.split(':').length - 1;
-  if (colons > 1) return { host: input, port: null }; // bare IPv6
+  if (colons > 1) {
+    if (isIPv6(input)) return { host: input, port: null };
+    throw bad('more than one ":" (an IPv6 address with a port goes in brackets)');
+  }
   const [host = '', port] = input.split(':');
-  if (/\s/.test(host)) throw new TcpcmdError(ErrorCode.USAGE, `host in "${input}" must not contain spaces`);
+  if (host !== '' && !HOST_NAME.test(host)) throw bad(/\s/.test(host) ? 'the host has a space in it' : `"${host}" is not a host name or address`);
   return { host: host === '' ? DEFAULT_HOST : host, port: port === undefined ? null : parsePort(port, `port in "${input}"`) };
 }
 

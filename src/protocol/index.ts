@@ -9,3 +9,4 @@ export * from './exit-codes.js';
 export * from './timeouts.js';
 export * from './iso-time.js';
 export * from './metrics.js';
+export * from './suggest.js';

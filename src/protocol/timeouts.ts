@@ -13,3 +13,17 @@ export function positiveMs(value: number, flag: string): number {
   if (value > MAX_TIMER_MS) throw new TcpcmdError(ErrorCode.USAGE, `${flag} must be a positive number of ms, at most ${MAX_TIMER_MS}, got ${value}`);
   return value;
 }
+
+const UNITS: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000 };
+
+/**
+ * A duration as people write it: `5000` (ms), `500ms`, `1.5s`, `2m`. Whole
+ * milliseconds from `min` (1, or 0 where 0 means "never") to MAX_TIMER_MS;
+ * undefined for anything else. Flags and the `timeout` cell of a commands
+ * file read durations with this.
+ */
+export function parseDuration(text: string, min = 1): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/i.exec(text.trim());
+  const ms = m ? Math.round(Number(m[1]) * (UNITS[(m[2] ?? '').toLowerCase()] ?? NaN)) : NaN;
+  return Number.isFinite(ms) && ms >= min && ms <= MAX_TIMER_MS ? ms : undefined;
+}

@@ -1,6 +1,6 @@
 import { ErrorCode, type ErrorInfo } from '../protocol/index.js';
 import type { Command } from './command.js';
-import { closest } from './suggest.js';
+import { closest } from '../protocol/suggest.js';
 
 export interface Resolved {
   command: Command;

@@ -20,7 +20,7 @@ describe('tcpcmd --help and --version', () => {
   it('exits 2 on a usage error, naming it', async () => {
     const r = await runCli(['serve', '--port', 'abc']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--port must be a whole number from 0 to 65535, got "abc"');
+    expect(r.stderr).toContain('--port: expected a whole number from 0 to 65535, got "abc"');
     const unknown = await runCli(['frobnicate']);
     expect(unknown.code).toBe(2);
   });
@@ -58,8 +58,22 @@ describe('tcpcmd exec', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^help \[command\]/);
     const bad = await runCli(['exec', server.target, '--timeout', 'abc', 'hostname']);
-    expect(bad.code).toBe(255);
-    expect(bad.stderr).toContain('--timeout must be a number of ms, got "abc"');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--timeout: expected a duration in ms (e.g. 5000), got "abc"');
+  });
+
+  it('runs every word after the target, with any flag before it; a mistyped flag is an error naming it, and nothing runs', async () => {
+    const server = await startCliServer();
+    expect(await runCli(['exec', '--no-tls', server.target, 'echo', 'p', 'q'])).toMatchObject({ code: 0, stdout: 'p q\n' });
+    expect(await runCli(['exec', '--', server.target, 'linux:echo', 'a'])).toMatchObject({ code: 0, stdout: 'a\n' });
+    const typo = await runCli(['exec', server.target, '--tmeout', '100', 'linux:echo slept']);
+    expect(typo).toMatchObject({ code: 2, stdout: '' });
+    expect(typo.stderr).toContain('unknown option --tmeout (did you mean --timeout?)');
+    const bogus = await runCli(['exec', '--bogus', server.target, 'hostname']);
+    expect([bogus.code, bogus.stderr]).toEqual([2, expect.stringContaining('unknown option --bogus')]);
+    const target = await runCli(['exec', '127.0.0.1:20000:5', 'hostname']);
+    expect([target.code, target.stderr]).toEqual([2, expect.stringContaining('<target>: expected host[:port]')]);
+    expect(server.log()).not.toMatch(/slept|run "hostname"/);
   });
 
   it('stops the remote command when the reader of its output goes away (| head)', async () => {

@@ -36,9 +36,9 @@ describe('tcpcmd run (CLI)', () => {
       expect(JSON.parse(r.stdout)).toMatchObject({ seq: 1, status: 'ok', stdout: 'one\n' });
     }
     const badFormat = await runCli(['run', '-', '-t', server.target, '-f', 'xml'], { input: 'command\nos\n' });
-    expect([badFormat.code, badFormat.stderr]).toEqual([2, expect.stringContaining('Choices: "csv", "jsonl", "json", "junit"')]);
+    expect([badFormat.code, badFormat.stderr]).toEqual([2, expect.stringContaining('--format: expected one of csv, jsonl, json, junit, got "xml"')]);
     const badNumber = await runCli(['run', '-', '-t', server.target, '--timeout', 'soon'], { input: 'command\nos\n' });
-    expect([badNumber.code, badNumber.stderr]).toEqual([2, expect.stringContaining('--timeout must be a number of ms, got "soon"')]);
+    expect([badNumber.code, badNumber.stderr]).toEqual([2, expect.stringContaining('--timeout: expected a duration in ms (e.g. 5000), got "soon"')]);
     const help = await runCli(['run', '--help']);
     expect([help.code, help.stdout]).toEqual([0, expect.stringContaining('--fail-fast')]);
   });

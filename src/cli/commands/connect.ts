@@ -1,34 +1,29 @@
-import type { Argv, CommandModule } from 'yargs';
-import { positiveMs } from '../../protocol/index.js';
-import { connectOptionsFrom, withClientFlags, type ClientFlags } from '../client-options.js';
+import { defineCommand } from '../command.js';
+import { CLIENT_FLAGS, connectOptionsFrom } from '../client-options.js';
+import { flag, positional } from '../flags.js';
 
-interface ConnectArgs extends ClientFlags {
-  target?: string;
-  targets?: string;
-  record?: string;
-  yes: boolean;
-  timeout?: number;
-}
-
-export const connectCommand: CommandModule<object, ConnectArgs> = {
-  command: 'connect [target]',
+export const connectCommand = defineCommand({
+  name: 'connect',
   describe: 'Interactive REPL on a server (reads stdin when not on a terminal)',
-  builder: (y: Argv) =>
-    withClientFlags(
-      y
-        .positional('target', { type: 'string', describe: 'host[:port] (port defaults to 10000), or a name from --targets; asked on a terminal when left out' })
-        .option('targets', { type: 'string', describe: 'servers.csv (host,port,name,token_env) to choose from' })
-        .option('record', { type: 'string', describe: 'Write the session transcript to this CSV as you go (replay: tcpcmd run F)' })
-        .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Send kill and reset without asking (without a terminal they are refused otherwise)' })
-        .option('timeout', { type: 'number', describe: 'Stop each command after this many ms' }),
-    )
-      .example('$0 connect 127.0.0.1:10000', 'Open a session; .help inside lists the REPL commands')
-      .example('$0 connect --targets servers.csv', 'Choose the server from a list')
-      .example("printf 'cpu\\nram\\n' | $0 connect localhost", 'Run commands from a script; exit 1 if one failed')
-      .example('$0 connect localhost --record session.csv', 'Keep a transcript (replay it with tcpcmd run session.csv)') as unknown as Argv<ConnectArgs>,
-  handler: async (args) => {
+  positionals: {
+    // A name from --targets, or host[:port]: checked once the list is read (repl/target.ts).
+    target: positional.string('host[:port] (port defaults to 10000), or a name from --targets; asked on a terminal when left out', { optional: true }),
+  },
+  flags: {
+    ...CLIENT_FLAGS,
+    targets: flag.file('servers.csv (host,port,name,token_env) to choose from'),
+    record: flag.file('Write the session transcript to this CSV as you go (replay: tcpcmd run F)'),
+    yes: flag.boolean('Send kill and reset without asking (without a terminal they are refused otherwise)', { alias: 'y', default: false }),
+    timeout: flag.ms('Stop each command after this many ms'),
+  },
+  examples: [
+    ['$0 connect 127.0.0.1:10000', 'Open a session; .help inside lists the REPL commands'],
+    ['$0 connect --targets servers.csv', 'Choose the server from a list'],
+    ["printf 'cpu\\nram\\n' | $0 connect localhost", 'Run commands from a script; exit 1 if one failed'],
+    ['$0 connect localhost --record session.csv', 'Keep a transcript (replay it with tcpcmd run session.csv)'],
+  ],
+  run: async (args) => {
     const { startRepl } = await import('../../repl/index.js');
-    const timeout = args.timeout === undefined ? undefined : positiveMs(args.timeout, '--timeout');
     const controller = new AbortController();
     // On a terminal Ctrl+C is a key the REPL reads; this is for SIGINT without one (or from kill).
     const onSigint = (): void => controller.abort();
@@ -38,7 +33,7 @@ export const connectCommand: CommandModule<object, ConnectArgs> = {
         ...(args.target !== undefined ? { target: args.target } : {}),
         ...(args.targets !== undefined ? { targets: args.targets } : {}),
         ...(args.record !== undefined ? { record: args.record } : {}),
-        ...(timeout !== undefined ? { timeout } : {}),
+        ...(args.timeout !== undefined ? { timeout: args.timeout } : {}),
         yes: args.yes,
         connectOptions: connectOptionsFrom(args),
         input: process.stdin,
@@ -52,4 +47,4 @@ export const connectCommand: CommandModule<object, ConnectArgs> = {
       process.removeListener('SIGINT', onSigint);
     }
   },
-};
+});

@@ -1,49 +1,43 @@
-import type { Argv, CommandModule } from 'yargs';
-import { Feature, positiveMs } from '../../protocol/index.js';
-import { connectOptionsFrom, withClientFlags, type ClientFlags, type FlagSpec } from '../client-options.js';
+import { Feature } from '../../protocol/index.js';
+import { defineCommand } from '../command.js';
+import { CLIENT_FLAGS, connectOptionsFrom } from '../client-options.js';
 import { Exit } from '../exit-codes.js';
+import { flag, positional, type ArgsOf } from '../flags.js';
 import { onInterrupt } from '../interrupts.js';
 
 /** The commands that answer with data as well as text. */
 const DATA_COMMANDS = 'os, cpu, ram, disk, ip, uptime, hostname or version';
 
-export interface ExecArgs extends ClientFlags {
-  target: string;
-  command: string[];
-  timeout?: number;
-  json?: boolean;
-}
-
-/** exec's own flags (the client flags come on top). */
-export const EXEC_FLAGS: Record<'timeout' | 'json', FlagSpec> = {
-  timeout: { type: 'number', describe: 'Stop the command after this many ms', unit: 'ms' },
-  json: { type: 'boolean', describe: `Print the figures of ${DATA_COMMANDS} as JSON (docs/protocol.md), in place of the text` },
+const EXEC_FLAGS = {
+  ...CLIENT_FLAGS,
+  timeout: flag.ms('Stop the command after this many ms'),
+  json: flag.boolean(`Print the figures of ${DATA_COMMANDS} as JSON (docs/protocol.md), in place of the text`),
+};
+const EXEC_POSITIONALS = {
+  target: positional.target('host[:port] of the server (port defaults to 10000)'),
+  // As in ssh, options come before the command: from its first word on, everything is the remote command.
+  command: positional.rest('The command: every word after the target, options included; words are joined with spaces'),
 };
 
-export const execCommand: CommandModule<object, ExecArgs> = {
-  command: 'exec <target> <command..>',
+export type ExecArgs = ArgsOf<typeof EXEC_FLAGS, typeof EXEC_POSITIONALS>;
+
+export const execCommand = defineCommand({
+  name: 'exec',
   describe: 'Run one command and exit with its exit code, like ssh',
-  builder: (y: Argv) =>
-    withClientFlags(
-      y
-        .positional('target', { type: 'string', demandOption: true, describe: 'host[:port] of the server (port defaults to 10000)' })
-        .positional('command', { type: 'string', array: true, demandOption: true, describe: 'The command; words are joined with spaces' })
-        .options(EXEC_FLAGS),
-    )
-      // `tcpcmd exec host linux:ls -l`: options tcpcmd does not know belong to the remote command.
-      // A flag given twice: the last one counts, as in the fast path (parseArgs).
-      .parserConfiguration({ 'unknown-options-as-args': true, 'duplicate-arguments-array': false })
-      .example('$0 exec 127.0.0.1:10000 hostname', 'Print the server host name')
-      .example("$0 exec localhost 'linux:ls -l /tmp'", 'Run a shell command; its exit code is ours')
-      .example('$0 exec localhost:10000 --timeout 5000 ping 127.0.0.1', 'Stop after 5 s')
-      .example('$0 exec --json localhost cpu', 'The CPU figures as JSON: usagePercent, load1, ...') as unknown as Argv<ExecArgs>,
-  handler: (args) => runExec(args),
-};
+  flags: EXEC_FLAGS,
+  positionals: EXEC_POSITIONALS,
+  examples: [
+    ['$0 exec 127.0.0.1:10000 hostname', 'Print the server host name'],
+    ["$0 exec localhost 'linux:ls -l /tmp'", 'Run a shell command; its exit code is ours'],
+    ['$0 exec --timeout 5000 localhost:10000 ping 127.0.0.1', 'Stop after 5 s (options go before the command)'],
+    ['$0 exec --json localhost cpu', 'The CPU figures as JSON: usagePercent, load1, ...'],
+  ],
+  run: (args) => runExec(args),
+});
 
 /** Runs the remote command, streams its output, and sets our exit code to its own. */
 export async function runExec(args: ExecArgs): Promise<void> {
   const { connect } = await import('../../client/connect.js');
-  if (args.timeout !== undefined) positiveMs(args.timeout, '--timeout');
   const connection = await connect(args.target, connectOptionsFrom(args));
   const controller = new AbortController();
   const stopHandlers = onInterrupt(() => controller.abort());

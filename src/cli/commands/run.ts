@@ -1,54 +1,53 @@
-import type { Argv, CommandModule } from 'yargs';
 import { VERSION, isTcpcmdError, ErrorCode } from '../../protocol/index.js';
-import { connectOptionsFrom, withClientFlags, type ClientFlags, type FlagSpec } from '../client-options.js';
+import { parseShard, type Shard } from '../../batch/shard.js';
+import { defineCommand } from '../command.js';
+import { CLIENT_FLAGS, connectOptionsFrom } from '../client-options.js';
 import { Exit } from '../exit-codes.js';
+import { FlagProblem, flag, positional, type ArgsOf } from '../flags.js';
 import { onInterrupt } from '../interrupts.js';
 
-export interface RunArgs extends ClientFlags {
-  file: string;
-  target?: string;
-  targets?: string;
-  out?: string;
-  format?: string;
-  concurrency?: number;
-  unordered?: boolean;
-  timeout?: number;
-  'fail-fast'?: boolean;
-  resume?: string;
-  shard?: string;
-  'ignore-unknown-columns'?: boolean;
-  progress?: boolean;
+function readShard(text: string): Shard {
+  try {
+    return parseShard(text);
+  } catch {
+    throw new FlagProblem('i/n with 1 <= i <= n (e.g. 2/4)');
+  }
 }
 
-/** run's own flags (the client flags come on top); yargs and the fast path (fast-path.ts) both read them. */
-export const RUN_FLAGS: Record<Exclude<keyof RunArgs, 'file' | keyof ClientFlags>, FlagSpec> = {
-  target: { alias: 't', type: 'string', describe: 'host[:port] for rows without a target cell' },
-  targets: { type: 'string', describe: 'servers.csv (host, port, name, token_env): every row runs on every server' },
-  out: { alias: 'o', type: 'string', describe: 'Write results here (default: stdout); each row is flushed as its run ends' },
-  format: { alias: 'f', type: 'string', choices: ['csv', 'jsonl', 'json', 'junit'], describe: 'Output format (default: from the --out extension, else csv)' },
-  concurrency: { alias: 'c', type: 'number', describe: 'Sessions open at once (default 4)' },
-  unordered: { type: 'boolean', describe: "Spread one target's rows over several sessions (file order per target is lost)" },
-  timeout: { type: 'number', describe: 'Timeout in ms for rows without a timeout cell', unit: 'ms' },
-  'fail-fast': { type: 'boolean', describe: 'Stop at the first failing row; the rest are written as skipped' },
-  resume: { type: 'string', describe: 'Continue a killed batch in this results file (csv or jsonl); finished rows are not run again' },
-  shard: { type: 'string', describe: 'Run share i of n (e.g. 2/4) of the rows, deterministically' },
-  'ignore-unknown-columns': { type: 'boolean', describe: 'Ignore columns tcpcmd does not know instead of refusing the file' },
-  progress: { type: 'boolean', describe: 'Force the progress line on or off (default: on when stderr is a terminal, unless the results go to the terminal too; off in CI)' },
+const RUN_FLAGS = {
+  ...CLIENT_FLAGS,
+  target: flag.target('host[:port] for rows without a target cell', { alias: 't' }),
+  targets: flag.file('servers.csv (host, port, name, token_env): every row runs on every server'),
+  out: flag.file('Write results here (default: stdout); each row is flushed as its run ends', { alias: 'o' }),
+  format: flag.choice('Output format (default: from the --out extension, else csv)', ['csv', 'jsonl', 'json', 'junit'], { alias: 'f' }),
+  concurrency: flag.int('Sessions open at once (default 4)', { alias: 'c', min: 1, max: 1024 }),
+  unordered: flag.boolean("Spread one target's rows over several sessions (file order per target is lost)"),
+  timeout: flag.ms('Timeout in ms for rows without a timeout cell'),
+  'fail-fast': flag.boolean('Stop at the first failing row; the rest are written as skipped'),
+  resume: flag.file('Continue a killed batch in this results file (csv or jsonl); finished rows are not run again'),
+  shard: flag.custom('Run share i of n (e.g. 2/4) of the rows, deterministically', { hint: 'i/n', example: '2/4' }, readShard),
+  'ignore-unknown-columns': flag.boolean('Ignore columns tcpcmd does not know instead of refusing the file'),
+  progress: flag.boolean('Force the progress line on or off (default: on when stderr is a terminal, unless the results go to the terminal too; off in CI)'),
+};
+const RUN_POSITIONALS = {
+  file: positional.string('The commands CSV, or - for stdin'),
 };
 
-export const runCommand: CommandModule<object, RunArgs> = {
-  command: 'run <file>',
+export type RunArgs = ArgsOf<typeof RUN_FLAGS, typeof RUN_POSITIONALS>;
+
+export const runCommand = defineCommand({
+  name: 'run',
   describe: 'Run a CSV of commands; write a transcript (CSV, JSONL, JSON, JUnit)',
-  builder: (y: Argv) =>
-    withClientFlags(y.positional('file', { type: 'string', demandOption: true, describe: 'The commands CSV, or - for stdin' }).options(RUN_FLAGS))
-      // A flag given twice: the last one counts, as in the fast path (parseArgs).
-      .parserConfiguration({ 'duplicate-arguments-array': false })
-      .example('$0 run samples/commands.csv --target 127.0.0.1:10000 --out results.csv', 'Run a batch, transcript to results.csv')
-      .example('$0 run smoke.csv --targets servers.csv --format junit --out junit.xml', 'A CI smoke test on every server')
-      .example('$0 run results.csv --target 127.0.0.1:10000 --out again.csv', 'Replay a transcript')
-      .example('$0 run big.csv --target host --out big-results.csv --resume big-results.csv', 'Continue a killed batch') as unknown as Argv<RunArgs>,
-  handler: (args) => runRun(args),
-};
+  flags: RUN_FLAGS,
+  positionals: RUN_POSITIONALS,
+  examples: [
+    ['$0 run samples/commands.csv --target 127.0.0.1:10000 --out results.csv', 'Run a batch, transcript to results.csv'],
+    ['$0 run smoke.csv --targets servers.csv --format junit --out junit.xml', 'A CI smoke test on every server'],
+    ['$0 run results.csv --target 127.0.0.1:10000 --out again.csv', 'Replay a transcript'],
+    ['$0 run big.csv --target host --out big-results.csv --resume big-results.csv', 'Continue a killed batch'],
+  ],
+  run: (args) => runRun(args),
+});
 
 /** Runs the batch and sets the exit code from its summary. */
 export async function runRun(args: RunArgs): Promise<void> {
@@ -57,8 +56,7 @@ export async function runRun(args: RunArgs): Promise<void> {
   const stopHandlers = onInterrupt(() => controller.abort()); // a second Ctrl+C means now
   try {
     const summary = await runBatch({
-      // yargs reads a lone "-" as an empty option name and leaves "" here (yargs/yargs#1312).
-      input: args.file === '' ? '-' : args.file,
+      input: args.file,
       // runBatch treats an absent option and an undefined one alike.
       target: args.target,
       targets: args.targets,

@@ -1,29 +1,10 @@
-import type { Argv, CommandModule } from 'yargs';
-import { DEFAULT_HOST, DEFAULT_PORT, ErrorCode, TcpcmdError, parsePort } from '../../protocol/index.js';
+import { DEFAULT_HOST, DEFAULT_PORT, ErrorCode, TcpcmdError } from '../../protocol/index.js';
+import { MIN_FRAME } from '../../server/limits.js';
 import type { TcpcmdServer } from '../../server/index.js';
+import { defineCommand } from '../command.js';
 import { looselyReadable, readPem, readTokenFile } from '../files.js';
+import { flag } from '../flags.js';
 import { onInterrupt } from '../interrupts.js';
-
-interface ServeArgs {
-  host: string;
-  port: number;
-  'token-file'?: string;
-  'tls-cert'?: string;
-  'tls-key'?: string;
-  shell: boolean;
-  admin: boolean;
-  allow: string[];
-  deny: string[];
-  insecure: boolean;
-  'max-sessions'?: number;
-  'max-frame'?: number;
-  'max-queue'?: number;
-  'idle-timeout'?: number;
-  'auth-timeout'?: number;
-  'run-timeout'?: number;
-  'max-output'?: number;
-  'log-format': 'text' | 'json';
-}
 
 const limitFlags = {
   'max-sessions': 'maxSessions',
@@ -35,33 +16,36 @@ const limitFlags = {
   'max-output': 'maxOutput',
 } as const;
 
-export const serveCommand: CommandModule<object, ServeArgs> = {
-  command: 'serve',
+export const serveCommand = defineCommand({
+  name: 'serve',
   describe: 'Start a server that answers commands',
-  builder: (y: Argv) =>
-    y
-      .option('host', { type: 'string', default: DEFAULT_HOST, describe: 'Address to listen on (0.0.0.0 for every interface: set a token first)' })
-      .option('port', { type: 'string', default: String(DEFAULT_PORT), describe: 'Port to listen on; 0 picks a free one' })
-      .option('token-file', { type: 'string', describe: 'Require clients to prove this token (default: the TCPCMD_TOKEN variable)' })
-      .option('tls-cert', { type: 'string', describe: 'PEM certificate: serve over TLS (with --tls-key)' })
-      .option('tls-key', { type: 'string', describe: 'PEM private key for --tls-cert' })
-      .option('shell', { type: 'boolean', default: true, describe: 'Allow linux:/dos:/powershell: commands (--no-shell: builtins only)' })
-      .option('admin', { type: 'boolean', default: true, describe: 'Allow kill and reset (--no-admin turns them off)' })
-      .option('allow', { type: 'string', array: true, default: [], describe: 'Only run command lines matching one of these globs (* and ?)' })
-      .option('deny', { type: 'string', array: true, default: [], describe: 'Refuse command lines matching any of these globs' })
-      .option('insecure', { type: 'boolean', default: false, describe: 'Accept other machines without a token (protected mode off)' })
-      .option('max-sessions', { type: 'number', describe: 'Sessions open at once (default 256)' })
-      .option('max-frame', { type: 'number', describe: 'Longest frame in bytes (default 1048576)' })
-      .option('max-queue', { type: 'number', describe: 'Runs waiting per session (default 1024)' })
-      .option('idle-timeout', { type: 'number', describe: 'Close idle sessions after ms (default 0: never)' })
-      .option('auth-timeout', { type: 'number', describe: 'Time to authenticate, ms (default 10000)' })
-      .option('run-timeout', { type: 'number', describe: 'Default and maximum run time, ms (default 60000)' })
-      .option('max-output', { type: 'number', describe: 'Output cap per run in bytes, 0 for none (default 16 MiB)' })
-      .option('log-format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Log lines on stderr for people or machines' })
-      .example('$0 serve', 'Listen on 127.0.0.1:10000')
-      .example('$0 serve --port 0', 'Pick a free port (the log line says which)')
-      .example('TCPCMD_TOKEN=s3cret $0 serve --host 0.0.0.0', 'Serve the network, with token auth') as unknown as Argv<ServeArgs>,
-  handler: async (args) => {
+  positionals: {},
+  flags: {
+    host: flag.host('Address to listen on (0.0.0.0 for every interface: set a token first)', { default: DEFAULT_HOST }),
+    port: flag.int('Port to listen on; 0 picks a free one', { min: 0, max: 65535, default: DEFAULT_PORT }),
+    'token-file': flag.file('Require clients to prove this token (default: the TCPCMD_TOKEN variable)'),
+    'tls-cert': flag.file('PEM certificate: serve over TLS (with --tls-key)'),
+    'tls-key': flag.file('PEM private key for --tls-cert'),
+    shell: flag.boolean('Allow linux:/dos:/powershell: commands (--no-shell: builtins only)', { default: true }),
+    admin: flag.boolean('Allow kill and reset (--no-admin turns them off)', { default: true }),
+    allow: flag.list('Only run command lines matching one of these globs (* and ?); give it once per glob'),
+    deny: flag.list('Refuse command lines matching any of these globs; give it once per glob'),
+    insecure: flag.boolean('Accept other machines without a token (protected mode off)', { default: false }),
+    'max-sessions': flag.int('Sessions open at once (default 256)', { min: 1 }),
+    'max-frame': flag.int('Longest frame in bytes (default 1048576)', { min: MIN_FRAME }),
+    'max-queue': flag.int('Runs waiting per session (default 1024)', { min: 1 }),
+    'idle-timeout': flag.ms('Close idle sessions after ms (default 0: never)', { zero: 'never' }),
+    'auth-timeout': flag.ms('Time to authenticate, ms (default 10000)', { zero: 'no limit' }),
+    'run-timeout': flag.ms('Default and maximum run time, ms (default 60000)'),
+    'max-output': flag.int('Output cap per run in bytes, 0 for none (default 16 MiB)', { min: 0 }),
+    'log-format': flag.choice('Log lines on stderr for people or machines', ['text', 'json'], { default: 'text' }),
+  },
+  examples: [
+    ['$0 serve', 'Listen on 127.0.0.1:10000'],
+    ['$0 serve --port 0', 'Pick a free port (the log line says which)'],
+    ['TCPCMD_TOKEN=s3cret $0 serve --host 0.0.0.0', 'Serve the network, with token auth'],
+  ],
+  run: async (args) => {
     const { serve, streamLogger, validateLimits, DEFAULT_LIMITS, killAllProcesses } = await import('../../server/index.js');
     const token = args['token-file'] ? readTokenFile(args['token-file']) : process.env.TCPCMD_TOKEN || undefined;
     // The commands the server runs inherit its environment: they must not see the token.
@@ -91,7 +75,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     try {
       server = await serve({
         host: args.host,
-        port: parsePort(args.port, '--port', true),
+        port: args.port,
         ...(token ? { token } : {}),
         ...(args['tls-cert'] && args['tls-key'] ? { tls: { cert: readPem(args['tls-cert'], '--tls-cert'), key: readPem(args['tls-key'], '--tls-key') } } : {}),
         insecure: args.insecure,
@@ -109,4 +93,4 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       stopHandlers();
     }
   },
-};
+});

@@ -1,36 +1,29 @@
-import type { Argv, CommandModule } from 'yargs';
-import { DEFAULT_HOST, parsePort } from '../../protocol/index.js';
-import { connectOptionsFrom, withClientFlags, type ClientFlags, type FlagSpec } from '../client-options.js';
+import { DEFAULT_HOST } from '../../protocol/index.js';
+import { defineCommand } from '../command.js';
+import { CLIENT_FLAGS, connectOptionsFrom } from '../client-options.js';
+import { flag } from '../flags.js';
 import { onInterrupt } from '../interrupts.js';
 
-export interface UiArgs extends ClientFlags {
-  targets?: string;
-  host: string;
-  port: string;
-  open?: boolean;
-}
-
-/** ui's own flags (the client flags come on top). */
-export const UI_FLAGS: Record<Exclude<keyof UiArgs, keyof ClientFlags>, FlagSpec> = {
-  targets: { type: 'string', describe: 'servers.csv (host, port, name, token_env): the list to connect from and the dashboard' },
-  host: { type: 'string', default: DEFAULT_HOST, describe: 'Address the page is served on; any other than 127.0.0.1 prints a warning (the token is then all that guards it)' },
-  port: { type: 'string', default: '0', describe: 'Port the page is served on; 0 picks a free one' },
-  open: { type: 'boolean', describe: 'Open the page in the default browser' },
-};
-
-export const uiCommand: CommandModule<object, UiArgs> = {
-  command: 'ui',
+export const uiCommand = defineCommand({
+  name: 'ui',
   describe: 'The web page: connect, run commands, run CSVs, watch a fleet (docs/ui.md)',
-  builder: (y: Argv) =>
-    withClientFlags(y.options(UI_FLAGS))
-      .example('$0 ui', 'Serve the page on 127.0.0.1 and print its URL')
-      .example('$0 ui --targets servers.csv --open', 'With a server list and the dashboard, in the default browser') as unknown as Argv<UiArgs>,
-  handler: async (args) => {
+  positionals: {},
+  flags: {
+    ...CLIENT_FLAGS,
+    targets: flag.file('servers.csv (host, port, name, token_env): the list to connect from and the dashboard'),
+    host: flag.host('Address the page is served on; any other than 127.0.0.1 prints a warning (the token is then all that guards it)', { default: DEFAULT_HOST }),
+    port: flag.int('Port the page is served on; 0 picks a free one', { min: 0, max: 65535, default: 0 }),
+    open: flag.boolean('Open the page in the default browser'),
+  },
+  examples: [
+    ['$0 ui', 'Serve the page on 127.0.0.1 and print its URL'],
+    ['$0 ui --targets servers.csv --open', 'With a server list and the dashboard, in the default browser'],
+  ],
+  run: async (args) => {
     const { startUi, isLoopbackBind } = await import('../../ui/index.js');
-    const port = parsePort(args.port, '--port', true);
     const ui = await startUi({
       host: args.host,
-      port,
+      port: args.port,
       ...(args.targets !== undefined ? { targets: args.targets } : {}),
       connectOptions: connectOptionsFrom(args),
     });
@@ -51,7 +44,7 @@ export const uiCommand: CommandModule<object, UiArgs> = {
       });
     });
   },
-};
+});
 
 /** The desktop's own opener; where there is none, the printed URL is enough. */
 function openBrowser(url: string): void {
