@@ -81,10 +81,14 @@ export const read = {
       return ms;
     };
   },
-  int(min: number, max = Number.MAX_SAFE_INTEGER): (text: string) => number {
+  /** `zero` says what 0 means, when it is the least value. */
+  int(min: number, max = Number.MAX_SAFE_INTEGER, zero?: string): (text: string) => number {
     return (text) => {
       const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
-      if (!(Number.isSafeInteger(n) && n >= min && n <= max)) throw new FlagProblem(`a whole number from ${min} to ${max}`);
+      if (!(Number.isSafeInteger(n) && n >= min && n <= max)) {
+        const least = zero && min === 0 ? `0 (${zero})` : String(min);
+        throw new FlagProblem(max === Number.MAX_SAFE_INTEGER ? `a whole number, ${least} or more` : `a whole number from ${least} to ${max}`);
+      }
       return n;
     };
   },
@@ -92,7 +96,8 @@ export const read = {
     try {
       parseHostPort(text);
     } catch (err) {
-      const why = (err as Error).message.replace(/^"[^"]*" is not host\[:port\] \([^)]*\): /, '').replace(/^port in "[^"]*" must/, 'the port must');
+      // The text is quoted once, after "got": the detail says what in it is wrong.
+      const why = (err as Error).message.replace(/^(port|host) in "[^"]*"/, 'the $1').replace(/^(\[[^\]]*\]) in "[^"]*"/, '$1').replace(/^"[^"]*" has/, 'it has');
       throw new FlagProblem('host[:port] (e.g. 127.0.0.1:10000, or [::1]:10000 for IPv6)', why);
     }
     return text.trim();
@@ -131,8 +136,8 @@ export const flag = {
     return valueFlag(describe, read.ms(options?.zero), options, 'ms', '1500');
   },
   /** A whole number from `min` to `max`. */
-  int<O extends Common & { default?: number; min: number; max?: number }>(describe: string, options: O): Flag<WithDefault<number, O>> {
-    return valueFlag(describe, read.int(options.min, options.max), options, 'number', String(options.max ?? options.min + 1));
+  int<O extends Common & { default?: number; min: number; max?: number; zero?: string }>(describe: string, options: O): Flag<WithDefault<number, O>> {
+    return valueFlag(describe, read.int(options.min, options.max, options.zero), options, 'number', String(options.max ?? options.min + 1));
   },
   /** An address to listen on (no port). */
   host<O extends Common & { default?: string }>(describe: string, options?: O): Flag<WithDefault<string, O>> {

@@ -40,22 +40,21 @@ const HOST_NAME = /^[A-Za-z0-9_]([A-Za-z0-9._-]*[A-Za-z0-9_])?$/;
  */
 export function parseHostPort(text: string): { host: string; port: number | null } {
   const input = text.trim();
-  const bad = (why: string): TcpcmdError =>
-    new TcpcmdError(ErrorCode.USAGE, `"${input}" is not host[:port] (e.g. 127.0.0.1:10000, or [::1]:10000 for IPv6): ${why}`);
+  const bad = (why: string): TcpcmdError => new TcpcmdError(ErrorCode.USAGE, why);
   if (input === '') throw new TcpcmdError(ErrorCode.USAGE, 'address is empty: expected host[:port], e.g. 127.0.0.1:10000');
   const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(input);
   if (bracketed) {
     const host = bracketed[1] ?? '';
-    if (!isIPv6(host)) throw bad(`[${host}] is not an IPv6 address`);
+    if (!isIPv6(host)) throw bad(`[${host}] in "${input}" is not an IPv6 address`);
     return { host, port: bracketed[2] === undefined ? null : parsePort(bracketed[2], `port in "${input}"`) };
   }
   const colons = input.split(':').length - 1;
   if (colons > 1) {
     if (isIPv6(input)) return { host: input, port: null };
-    throw bad('more than one ":" (an IPv6 address with a port goes in brackets)');
+    throw bad(`"${input}" has more than one ":" (an IPv6 address with a port goes in brackets: [::1]:10000)`);
   }
   const [host = '', port] = input.split(':');
-  if (host !== '' && !HOST_NAME.test(host)) throw bad(/\s/.test(host) ? 'the host has a space in it' : `"${host}" is not a host name or address`);
+  if (host !== '' && !HOST_NAME.test(host)) throw bad(/\s/.test(host) ? `host in "${input}" must not contain spaces` : `host in "${input}" has characters no host name has`);
   return { host: host === '' ? DEFAULT_HOST : host, port: port === undefined ? null : parsePort(port, `port in "${input}"`) };
 }
 

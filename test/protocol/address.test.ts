@@ -18,8 +18,9 @@ describe('parseHostPort (strict)', () => {
       ['h:0', /port in "h:0" must be a whole number from 1 to 65535/],
       ['h:65536', /from 1 to 65535/],
       ['h:', /from 1 to 65535, got ""/],
-      ['[nothost]:1', /\[nothost\] is not an IPv6 address/],
-      ['a b', /space/],
+      ['[nothost]:1', /\[nothost\] in "\[nothost\]:1" is not an IPv6 address/],
+      ['a b', /host in "a b" must not contain spaces/],
+      ['a/b', /host in "a\/b" has characters no host name has/],
       ['http://h', /port in "http:\/\/h" must be/],
       ['', /address is empty/],
     ];

@@ -93,12 +93,12 @@ describe('limits from the command line: each answers with its code and touches n
 
   it('refuses a limit that would turn protection off or break every run, naming the flag (exit 2)', async () => {
     const cases: [string[], RegExp][] = [
-      [['--max-sessions', '0'], /--max-sessions must be a whole number from 1/],
-      [['--max-frame', '10'], /--max-frame must be a whole number from 256/],
-      [['--max-queue', '-1'], /--max-queue must be a whole number from 1/],
-      [['--run-timeout', '99999999999'], /--run-timeout must be a whole number from 1 to 2147483647, got 99999999999/],
-      [['--idle-timeout', 'soon'], /--idle-timeout must be a whole number from 0 \(0: never\).*got NaN/],
-      [['--max-output', '1.5'], /--max-output must be a whole number/],
+      [['--max-sessions', '0'], /--max-sessions: expected a whole number, 1 or more, got "0"/],
+      [['--max-frame', '10'], /--max-frame: expected a whole number, 256 or more, got "10"/],
+      [['--max-queue', '-1'], /--max-queue: expected a whole number, 1 or more, got "-1"/],
+      [['--run-timeout', '99999999999'], /--run-timeout: expected a duration in ms \(e\.g\. 5000\), got "99999999999": at most 2147483647/],
+      [['--idle-timeout', 'soon'], /--idle-timeout: expected a duration in ms \(e\.g\. 5000\), or 0 \(never\), got "soon"/],
+      [['--max-output', '1.5'], /--max-output: expected a whole number, 0 \(no cap\) or more, got "1.5"/],
     ];
     for (const [flags, message] of cases) {
       const r = await runCli(['serve', '--port', '0', ...flags]);

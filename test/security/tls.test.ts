@@ -83,8 +83,8 @@ describe('TLS: server and CA / pinned clients', () => {
     expect(otherPin.code).toBe(255);
     expect(oneLine(otherPin)).toContain(`has SHA-256 fingerprint ${certs.a.fingerprint}, not the pinned ${certs.b.fingerprint}`);
     const bad = await runCli(['exec', '--fingerprint', 'abc', server.target, 'hostname'], { env });
-    expect(bad.code).toBe(255);
-    expect(bad.stderr).toContain('--fingerprint must be a SHA-256 fingerprint');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--fingerprint: expected a SHA-256 fingerprint (64 hex digits, colons optional, as `tcpcmd serve` prints it), got "abc"');
     // The library without known_hosts trusts CAs only.
     await expect(connect(server.target, { tls: true })).rejects.toMatchObject({ code: 'TLS_ERROR', message: expect.stringContaining('self-signed') });
   });

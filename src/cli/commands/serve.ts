@@ -37,7 +37,7 @@ export const serveCommand = defineCommand({
     'idle-timeout': flag.ms('Close idle sessions after ms (default 0: never)', { zero: 'never' }),
     'auth-timeout': flag.ms('Time to authenticate, ms (default 10000)', { zero: 'no limit' }),
     'run-timeout': flag.ms('Default and maximum run time, ms (default 60000)'),
-    'max-output': flag.int('Output cap per run in bytes, 0 for none (default 16 MiB)', { min: 0 }),
+    'max-output': flag.int('Output cap per run in bytes, 0 for none (default 16 MiB)', { min: 0, zero: 'no cap' }),
     'log-format': flag.choice('Log lines on stderr for people or machines', ['text', 'json'], { default: 'text' }),
   },
   examples: [
