@@ -1,7 +1,8 @@
 // `npm run bench`: tcpcmd against baselines measured in the same run, on loopback.
 // Prints a table of figures and ratios and writes them to .bench/results.json.
-import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync, createWriteStream } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync, createWriteStream, openSync, closeSync } from 'node:fs';
+import net from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -83,6 +84,64 @@ if (want('batch')) {
   for (let i = 0; i < 7; i++) bare.push((await timed(process.execPath, ['-e', ''])).ms);
   record('batch', "for scale: bare `node -e ''` start-up now", median(bare), 'ms');
   await server.stop();
+}
+
+// 2b. A piped session (`tcpcmd connect host < cmds.txt`) against redis-cli reading the same number of PINGs from stdin.
+//     Needs redis-server and redis-cli (Debian: apt-get install redis-server redis-tools); skipped with a reason without them.
+if (want('piped')) {
+  const n = quick ? 5000 : 20000;
+  console.log(`2b. ${n.toLocaleString('en-US')} commands piped into \`tcpcmd connect\` vs \`redis-cli\` < ${n.toLocaleString('en-US')} PINGs`);
+  const cmds = join(OUT, 'piped.txt');
+  const pings = join(OUT, 'pings.txt');
+  writeFileSync(cmds, 'echo hi\n'.repeat(n));
+  writeFileSync(pings, 'PING\n'.repeat(n));
+  const server = await startServer();
+  const redis = await startRedis();
+  if (typeof redis === 'string') console.log(`  redis-cli baseline skipped: ${redis}`);
+  // stdin from the file, output to nowhere: what is measured is the session, not a terminal.
+  const piped = async (file, args) => {
+    const fd = openSync(file, 'r');
+    try {
+      const r = await timed(file === cmds ? process.execPath : 'redis-cli', args, { stdio: [fd, 'ignore', 'ignore'] });
+      if (r.code !== 0) throw new Error(`${file === cmds ? 'tcpcmd connect' : 'redis-cli'} exited ${r.code}`);
+      return r.ms;
+    } finally {
+      closeSync(fd);
+    }
+  };
+  const ours = [];
+  const theirs = [];
+  for (let i = 0; i < 3; i++) {
+    ours.push(await piped(cmds, [BIN, 'connect', `127.0.0.1:${server.port}`]));
+    if (typeof redis !== 'string') theirs.push(await piped(pings, ['-h', '127.0.0.1', '-p', String(redis.port)]));
+  }
+  const rate = (ms) => (n / ms) * 1000;
+  record('piped', 'piped session, commands/s end to end (median of 3)', rate(median(ours)), 'cmds/s', theirs.length ? rate(median(theirs)) : undefined, theirs.length ? 'ratio >= 2.0' : undefined);
+  if (typeof redis !== 'string') redis.stop();
+  await server.stop();
+}
+
+/** Starts redis-server on a free loopback port; resolves with { port, stop }, or a string saying why not. */
+async function startRedis() {
+  for (const tool of ['redis-server', 'redis-cli']) {
+    if (spawnSync(tool, ['--version'], { stdio: 'ignore' }).error) return `${tool} is not installed (apt-get install redis-server redis-tools)`;
+  }
+  // redis-server cannot be given port 0: take a free one from the kernel, then hand it over.
+  const port = await new Promise((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address();
+      probe.close(() => resolve(free));
+    });
+  });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    if (spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'PING'], { encoding: 'utf8' }).stdout?.trim() === 'PONG') {
+      return { port, stop: () => child.kill() };
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill();
+  return `redis-server did not answer on port ${port}`;
 }
 
 // 3. Shell rows vs spawning the same shell command locally, at the same concurrency.

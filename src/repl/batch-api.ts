@@ -4,11 +4,12 @@
  * REPL reuses them so that `.save`/`--record` write exactly what `tcpcmd run`
  * writes.
  */
-export { runBatch, formatSummary, type BatchConnect, type BatchConnection, type BatchSummary, type OutputRow } from '../batch/index.js';
+export { DEFAULT_WINDOW, runBatch, formatSummary, type BatchConnect, type BatchConnection, type BatchSummary, type OutputRow } from '../batch/index.js';
 export { csvFormat } from '../batch/writers/csv.js';
-export { RowSink, fileSink } from '../batch/writers/row-sink.js';
+export { RowSink, fileSink, type RowFormat } from '../batch/writers/row-sink.js';
 export { judgeRejection } from '../batch/expect.js';
 export { answeredRow, rejectedRow } from '../batch/rows.js';
 export { loadTargets, type BatchTarget } from '../batch/targets.js';
 export { formatDuration } from '../batch/summary.js';
 export { colorWanted } from '../batch/progress.js';
+export { WINDOW_CHARS } from '../batch/runner.js';

@@ -32,6 +32,8 @@ export class LineEditor {
   private waiter: ((line: string | undefined) => void) | undefined;
   private ended = false;
   private suspended = false;
+  /** Reading paused: MAX_QUEUED lines wait (without a terminal). */
+  private readPaused = false;
   private promptText = '';
   private prompting = false;
   /** readline's history (newest first), carried over when the editor steps aside. */
@@ -57,7 +59,10 @@ export class LineEditor {
       this.waiter = undefined;
       if (waiter) return waiter(line);
       this.queue.push(line);
-      if (!terminal && this.queue.length >= MAX_QUEUED) rl.pause();
+      if (!terminal && this.queue.length >= MAX_QUEUED) {
+        this.readPaused = true;
+        rl.pause();
+      }
     });
     rl.on('close', () => {
       if (!this.suspended) this.end();
@@ -73,11 +78,11 @@ export class LineEditor {
     const queued = this.queue.shift();
     if (queued !== undefined) {
       if (terminal) output.write(`${this.promptText}${queued}\n`); // show what runs next, as a shell does with type-ahead
-      else if (this.queue.length < MAX_QUEUED / 2) this.rl.resume();
+      else if (this.readPaused && this.queue.length < MAX_QUEUED / 2) this.resumeReading();
       return queued;
     }
     if (this.ended) return undefined;
-    if (!terminal) this.rl.resume();
+    if (!terminal && this.readPaused) this.resumeReading();
     return new Promise<string | undefined>((resolve) => {
       this.waiter = (line) => {
         this.prompting = false;
@@ -90,6 +95,11 @@ export class LineEditor {
         this.rl.prompt(true);
       }
     });
+  }
+
+  private resumeReading(): void {
+    this.readPaused = false;
+    this.rl.resume();
   }
 
   /** The prompt for the next lines; redrawn at once if it is showing. */

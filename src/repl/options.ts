@@ -10,6 +10,8 @@ export interface ReplOptions {
   record?: string;
   /** Send `kill` and `reset` without asking. */
   yes?: boolean;
+  /** Without a terminal: stop at the first command that fails (and run one at a time). */
+  failFast?: boolean;
   /** Per-command timeout in ms (the server's own limit still applies). */
   timeout?: number;
   /** TLS, token, connect timeout. */

@@ -5,12 +5,51 @@
  * (TCP backpressure) instead of filling memory.
  */
 import type { Writable } from 'node:stream';
-import type { StreamName } from '../protocol/index.js';
+import { BatchedWriter, type StreamName } from '../protocol/index.js';
 import type { Painter } from './render.js';
 
+/** Where text goes: a stream, or a side of an OrderedOutput. */
+export interface TextOut {
+  write(text: string): boolean;
+  once(event: 'drain', listener: () => void): unknown;
+}
+
+/**
+ * stdout and stderr for a piped session: what is written in one go (the
+ * answers that came in one read) leaves in one write per stream, and a switch
+ * from one stream to the other first writes out what the other holds, so
+ * that `2>&1` still shows each status line after its command's output. A
+ * write per piece of output was a system call per command.
+ */
+export class OrderedOutput {
+  readonly out: TextOut;
+  readonly err: TextOut;
+  private readonly writers: [BatchedWriter, BatchedWriter];
+  private last = 0;
+
+  constructor(stdout: Writable, stderr: Writable) {
+    this.writers = [new BatchedWriter(stdout), new BatchedWriter(stderr)];
+    const side = (index: 0 | 1, stream: Writable): TextOut => ({
+      write: (text) => {
+        if (this.last !== index) this.writers[this.last === 0 ? 0 : 1].flush();
+        this.last = index;
+        return this.writers[index].write(text);
+      },
+      once: (event, listener) => stream.once(event, listener),
+    });
+    this.out = side(0, stdout);
+    this.err = side(1, stderr);
+  }
+
+  /** Writes out what is held (before leaving). */
+  flush(): void {
+    for (const writer of this.writers) writer.flush();
+  }
+}
+
 export interface PrinterOptions {
-  output: Writable;
-  errorOutput: Writable;
+  output: TextOut;
+  errorOutput: TextOut;
   terminal: boolean;
   paint: Painter;
   /** Stop / restart reading from the server while the output catches up. */

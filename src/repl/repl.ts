@@ -8,10 +8,9 @@
  * completion, colours, confirmations, Ctrl+C cancelling the running command.
  * Without one: commands line by line, output as is, and an exit code.
  */
-import type { Writable } from 'node:stream';
 import type { ConnectOptions, Connection, ReconnectingConnection } from '../client/index.js';
 import { ErrorCode, Exit, TcpcmdError, VERSION, formatAddress, isTcpcmdError } from '../protocol/index.js';
-import { colorWanted, formatSummary, loadTargets, type BatchTarget, type OutputRow } from './batch-api.js';
+import { DEFAULT_WINDOW, WINDOW_CHARS, colorWanted, formatSummary, loadTargets, type BatchTarget, type OutputRow } from './batch-api.js';
 import { createCompleter } from './completer.js';
 import { confirm, confirmationFor } from './confirm.js';
 import type { PromptStreams } from './enquire.js';
@@ -20,7 +19,8 @@ import { LineEditor } from './line-editor.js';
 import { loadBatch } from './load.js';
 import { META_COMMANDS, metaHelp, runMeta, type MetaContext } from './meta-commands.js';
 import type { ReplOptions, ReplResult } from './options.js';
-import { OutputPrinter } from './output-printer.js';
+import { OrderedOutput, OutputPrinter, type TextOut } from './output-printer.js';
+import { Pipeline, type Outcome } from './pipeline.js';
 import { askAddress, chooseTarget } from './prompt-target.js';
 import { askToken } from './prompt-token.js';
 import { painter, problemLine, statusLine, type Painter } from './render.js';
@@ -79,6 +79,12 @@ class Repl implements MetaContext {
   private failures = 0;
   private leaving = false;
   private interrupted = false;
+  /** Without a terminal (and without --fail-fast): commands are sent ahead of their answers. */
+  private readonly pipeline: Pipeline | undefined;
+  /** Without a terminal, stdout and stderr go through it: a write per answer, not per piece. */
+  private readonly ordered: OrderedOutput | undefined;
+  private readonly out: TextOut;
+  private readonly err: TextOut;
 
   constructor(private readonly options: ReplOptions) {
     this.env = options.env ?? process.env;
@@ -86,6 +92,21 @@ class Repl implements MetaContext {
     this.streams = { input: options.input, output: options.output };
     const path = options.historyFile !== undefined ? options.historyFile : historyPath(this.env);
     this.history = new History(options.terminal ? path : null, (m) => this.warn(m));
+    this.ordered = options.terminal ? undefined : new OrderedOutput(options.output, options.errorOutput);
+    this.out = this.ordered?.out ?? options.output;
+    this.err = this.ordered?.err ?? options.errorOutput;
+    if (!options.terminal && !options.failFast) {
+      const printer = new OutputPrinter({
+        ...this.outputs(),
+        paint: this.paint,
+        pause: () => this.session?.connection?.pause(),
+        resume: () => this.session?.connection?.resume(),
+      });
+      this.pipeline = new Pipeline(
+        { print: printer.write, finish: (command, sentAt, outcome) => this.finishPiped(command, sentAt, outcome) },
+        { window: DEFAULT_WINDOW, windowChars: WINDOW_CHARS },
+      );
+    }
   }
 
   async run(): Promise<ReplResult> {
@@ -118,6 +139,7 @@ class Repl implements MetaContext {
       };
     } finally {
       this.editor?.close();
+      this.ordered?.flush();
       await this.session?.close().catch(() => undefined);
       await this.transcript?.close();
     }
@@ -127,6 +149,7 @@ class Repl implements MetaContext {
   interrupt(): void {
     this.interrupted = true;
     this.running?.abort();
+    this.pipeline?.interrupt();
     this.editor?.close();
   }
 
@@ -135,18 +158,25 @@ class Repl implements MetaContext {
       this.refreshPrompt();
       const line = await editor.nextLine();
       if (line === undefined) {
+        await this.pipeline?.settle();
         if (this.options.terminal) this.options.output.write('\n'); // Ctrl+D / Ctrl+C leave the cursor after the prompt
         return;
       }
       if (this.options.terminal) this.history.add(line);
       await this.handle(line);
-      if (this.leaving || this.interrupted) return;
+      if (this.options.failFast && this.failures > 0) this.leave();
+      if (this.leaving || this.interrupted) return this.pipeline?.settle();
     }
   }
 
   private async handle(line: string): Promise<void> {
     const text = line.trim();
     if (text === '' || text.startsWith('#')) return;
+    const plain = !text.startsWith('.') && !LEAVE.has(text.toLowerCase()) && confirmationFor(text, this.where) === undefined;
+    const live = this.session?.connection;
+    if (plain && this.pipeline && live) return this.sendPiped(live, text);
+    // Anything else waits for the answers to what was sent: it may change the session (a barrier).
+    await this.pipeline?.settle();
     if (text.startsWith('.')) return runMeta(this, text);
     if (LEAVE.has(text.toLowerCase())) return this.leave();
     return this.runCommand(text);
@@ -265,8 +295,26 @@ class Repl implements MetaContext {
     }
   }
 
-  private record(row: TranscriptRow): void {
-    const written = this.transcript?.add(row);
+  private async sendPiped(conn: Connection, command: string): Promise<void> {
+    const { timeout } = this.options;
+    await this.pipeline?.send(conn, command, timeout !== undefined ? { timeout } : {});
+  }
+
+  /** A piped command's answer, in order: its status line and transcript row, as runCommand gives them. */
+  private finishPiped(command: string, sentAt: number, outcome: Outcome): void {
+    const asked: Asked = { target: this.where, command, timeout: this.options.timeout ?? null, sentAt };
+    if ('result' in outcome) {
+      const status = statusLine(outcome.result, this.paint, false, command);
+      if (status) this.statusOut(status);
+      this.record(rowFromResult(asked, outcome.result), false);
+    } else {
+      this.record(rowFromFailure(asked, outcome.error), false);
+      this.statusOut(problemLine(`${command}: no answer: ${describe(outcome.error, this.where)}`, this.paint));
+    }
+  }
+
+  private record(row: TranscriptRow, throughNow = true): void {
+    const written = this.transcript?.add(row, throughNow);
     if (written && written.status !== 'ok') this.failures++;
   }
 
@@ -280,7 +328,7 @@ class Repl implements MetaContext {
   // --- meta commands --------------------------------------------------------
 
   help(): void {
-    this.options.output.write(`${metaHelp()}\n`);
+    this.out.write(`${metaHelp()}\n`);
   }
 
   async connectTo(argument: string): Promise<void> {
@@ -312,7 +360,7 @@ class Repl implements MetaContext {
   async save(file: string): Promise<void> {
     if (!this.transcript) return;
     try {
-      const rows = this.transcript.save(file);
+      const rows = await this.transcript.save(file);
       this.say(this.paint.dim(`saved ${rows} ${rows === 1 ? 'row' : 'rows'} to ${file} (replay: tcpcmd run ${file})`));
     } catch (err) {
       this.problem(describe(err));
@@ -322,6 +370,7 @@ class Repl implements MetaContext {
   async load(file: string): Promise<void> {
     const session = this.session;
     if (!session) return;
+    this.ordered?.flush(); // the batch runner writes to the streams themselves
     const controller = new AbortController();
     this.running = controller;
     try {
@@ -332,7 +381,9 @@ class Repl implements MetaContext {
         connectOptions: this.connectOptions(),
         ...(this.options.timeout !== undefined ? { timeout: this.options.timeout } : {}),
         signal: controller.signal,
-        ...this.outputs(),
+        output: this.options.output,
+        errorOutput: this.options.errorOutput,
+        terminal: this.options.terminal,
         paint: this.paint,
         env: this.env,
         onRow: (row: OutputRow) => this.record(row), // renumbered in the session's transcript
@@ -360,20 +411,20 @@ class Repl implements MetaContext {
 
   // --- output ---------------------------------------------------------------
 
-  private outputs(): { output: Writable; errorOutput: Writable; terminal: boolean } {
-    return { output: this.options.output, errorOutput: this.options.errorOutput, terminal: this.options.terminal };
+  private outputs(): { output: TextOut; errorOutput: TextOut; terminal: boolean } {
+    return { output: this.out, errorOutput: this.err, terminal: this.options.terminal };
   }
 
   /** After a command: on the screen with a terminal, else on stderr (stdout stays the remote stdout). */
   private statusOut(text: string): void {
-    (this.options.terminal ? this.options.output : this.options.errorOutput).write(`${text}\n`);
+    (this.options.terminal ? this.out : this.err).write(`${text}\n`);
   }
 
   /** News that may come at any time (reconnected, ...): above the prompt, or on stderr without a terminal. */
   private say(text: string): void {
-    if (!this.options.terminal) this.options.errorOutput.write(`${text}\n`);
+    if (!this.options.terminal) this.err.write(`${text}\n`);
     else if (this.editor) this.editor.print(text);
-    else this.options.output.write(`${text}\n`);
+    else this.out.write(`${text}\n`);
   }
 
   private warn(text: string): void {

@@ -6,12 +6,13 @@
  * file as well, each row written through before the next command runs, so a
  * crash loses nothing.
  */
-import { copyFileSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { RunResult } from '../client/index.js';
 import { ErrorCode, TcpcmdError } from '../protocol/index.js';
-import { RowSink, answeredRow, csvFormat, fileSink, judgeRejection, rejectedRow, type OutputRow } from './batch-api.js';
+import { RowSink, answeredRow, csvFormat, fileSink, judgeRejection, rejectedRow, type OutputRow, type RowFormat } from './batch-api.js';
 
 /** A row before the transcript numbers it: its seq is 0 until then. */
 export type TranscriptRow = OutputRow;
@@ -38,14 +39,25 @@ export function rowFromFailure(a: Asked, err: unknown): TranscriptRow {
   return rejectedRow(typed(a), a.target, a.timeout, judgeRejection(err), a.sentAt);
 }
 
-function openCsv(path: string, mode?: number): RowSink {
+/**
+ * The private spool: a JSON object per row, keys in whatever order (only
+ * .save reads it back). csv-stringify per row was the costliest part of a
+ * piped session, and a key-ordering replacer the next.
+ */
+const spoolFormat: RowFormat = {
+  head: () => '',
+  rows: (rows) => rows.map((row) => JSON.stringify(row)).join('\n') + '\n',
+  tail: () => '',
+};
+
+function openRows(path: string, format: RowFormat, mode?: number): RowSink {
   let fd: number;
   try {
     fd = openSync(path, 'w', mode);
   } catch (err) {
     throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot write ${path}: ${(err as Error).message}`, { cause: err });
   }
-  return new RowSink(csvFormat(), fileSink(fd, path));
+  return new RowSink(format, fileSink(fd, path));
 }
 
 export class Transcript {
@@ -65,9 +77,9 @@ export class Transcript {
    * the session goes on.
    */
   static open(record: string | undefined, warn: (message: string) => void): Transcript {
-    const recordSink = record === undefined ? undefined : openCsv(record);
+    const recordSink = record === undefined ? undefined : openRows(record, csvFormat());
     const dir = mkdtempSync(join(tmpdir(), 'tcpcmd-repl-')); // 0700: outputs may be private
-    return new Transcript(dir, openCsv(join(dir, 'transcript.csv'), 0o600), recordSink, warn);
+    return new Transcript(dir, openRows(join(dir, 'transcript.jsonl'), spoolFormat, 0o600), recordSink, warn);
   }
 
   get rows(): number {
@@ -75,16 +87,20 @@ export class Transcript {
   }
 
   private get spoolPath(): string {
-    return join(this.spoolDir, 'transcript.csv');
+    return join(this.spoolDir, 'transcript.jsonl');
   }
 
-  /** Numbers the row and writes it through (synchronously: it is on disk before the next command). */
-  add(row: TranscriptRow): OutputRow {
+  /**
+   * Numbers the row and writes it through (synchronously: it is on disk before
+   * the next command). `throughNow: false` (a piped session, whose commands run
+   * ahead anyway): written with the other rows of the same tick.
+   */
+  add(row: TranscriptRow, throughNow = true): OutputRow {
     const numbered: OutputRow = { ...row, seq: ++this.seq };
     for (const sink of [this.spool, this.record]) {
       if (!sink) continue;
       sink.push(numbered);
-      sink.flush();
+      if (throughNow) sink.flush();
       if (sink.error && !this.reported.has(sink)) {
         this.reported.add(sink);
         this.warn(`${sink === this.record ? 'recording stopped' : '.save will miss rows'}: ${sink.error.message}`);
@@ -94,11 +110,17 @@ export class Transcript {
   }
 
   /** `.save`: the session so far, as a transcript CSV. */
-  save(path: string): number {
+  async save(path: string): Promise<number> {
+    this.spool.flush();
+    const csv = openRows(path, csvFormat());
     try {
-      copyFileSync(this.spoolPath, path);
-    } catch (err) {
-      throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot write ${path}: ${(err as Error).message}`, { cause: err });
+      const lines = createInterface({ input: createReadStream(this.spoolPath), crlfDelay: Infinity });
+      for await (const line of lines) {
+        // Our own spool, written from OutputRows: the same keys and types come back.
+        if (line !== '') csv.push(JSON.parse(line) as OutputRow);
+      }
+    } finally {
+      await csv.close(); // throws the first write error
     }
     return this.seq;
   }

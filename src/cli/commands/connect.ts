@@ -15,6 +15,7 @@ export const connectCommand = defineCommand({
     record: flag.file('Write the session transcript to this CSV as you go (replay: tcpcmd run F)'),
     yes: flag.boolean('Send kill and reset without asking (without a terminal they are refused otherwise)', { alias: 'y', default: false }),
     timeout: flag.ms('Stop each command after this many ms'),
+    'fail-fast': flag.boolean('Without a terminal: stop at the first command that fails (commands then go one at a time)'),
   },
   examples: [
     ['$0 connect 127.0.0.1:10000', 'Open a session; .help inside lists the REPL commands'],
@@ -35,6 +36,7 @@ export const connectCommand = defineCommand({
         ...(args.record !== undefined ? { record: args.record } : {}),
         ...(args.timeout !== undefined ? { timeout: args.timeout } : {}),
         yes: args.yes,
+        ...(args['fail-fast'] ? { failFast: true } : {}),
         connectOptions: connectOptionsFrom(args),
         input: process.stdin,
         output: process.stdout,

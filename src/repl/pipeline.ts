@@ -1,0 +1,113 @@
+/**
+ * A piped session (`tcpcmd connect host < cmds.txt`) sends commands ahead of
+ * their answers, up to a window, as `tcpcmd run` does: waiting for each
+ * answer before sending the next made a script of 20,000 lines cost 20,000
+ * round trips. The server runs a session's commands in order, one at a time;
+ * here each command's output is still printed whole and in order, and its
+ * status line and transcript row follow it before anything of the next.
+ *
+ * The REPL settles the pipeline (waits for every answer) before anything that
+ * is not a plain command: meta commands, leaving, kill and reset.
+ */
+import type { Connection, RunOptions, RunResult } from '../client/index.js';
+import type { StreamName } from '../protocol/index.js';
+
+export type Outcome = { result: RunResult } | { error: unknown };
+
+export interface PipelineHooks {
+  /** Prints output of the command whose turn it is. */
+  print(stream: StreamName, data: string): void;
+  /** A command's answer, in the order they were sent. */
+  finish(command: string, sentAt: number, outcome: Outcome): void;
+}
+
+export interface PipelineLimits {
+  /** Commands sent and not answered, at most. */
+  window: number;
+  /** Characters of those commands, at most (the server's queue is bounded by its frame limit). */
+  windowChars: number;
+}
+
+interface Entry {
+  command: string;
+  sentAt: number;
+  /** Output that came while an earlier command was still being printed. */
+  held: [StreamName, string][];
+  outcome?: Outcome;
+  /** Cancelled by interrupt() before its turn: never printed. */
+  dropped?: boolean;
+}
+
+export class Pipeline {
+  /** Sent and not yet printed, oldest first: the first one's output prints as it comes. */
+  private readonly entries: Entry[] = [];
+  private chars = 0;
+  private wake: (() => void) | undefined;
+  private controller = new AbortController();
+
+  constructor(private readonly hooks: PipelineHooks, private readonly limits: PipelineLimits) {}
+
+  /** Commands sent and not yet finished. */
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** Sends `command` on `conn`; resolves once there is room in the window for the next one. */
+  async send(conn: Connection, command: string, options: Pick<RunOptions, 'timeout'>): Promise<void> {
+    const entry: Entry = { command, sentAt: Date.now(), held: [] };
+    this.entries.push(entry);
+    this.chars += command.length;
+    const onOutput = (stream: StreamName, data: string): void => {
+      if (this.entries[0] === entry) this.hooks.print(stream, data);
+      else entry.held.push([stream, data]);
+    };
+    conn.run(command, { ...options, signal: this.controller.signal, onOutput }).then(
+      (result) => this.settled(entry, { result }),
+      (error: unknown) => this.settled(entry, { error }),
+    );
+    while (this.entries.length >= this.limits.window || (this.entries.length > 1 && this.chars > this.limits.windowChars)) {
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  /** Resolves once every command sent has been answered and printed. */
+  async settle(): Promise<void> {
+    while (this.entries.length > 0) await new Promise<void>((resolve) => (this.wake = resolve));
+  }
+
+  /**
+   * Ctrl+C (SIGINT without a terminal): cancels every command in flight. Only
+   * the first keeps its answer (it was running); the rest never started as far
+   * as the session is concerned and are dropped unprinted.
+   */
+  interrupt(): void {
+    for (const dropped of this.entries.splice(1)) {
+      dropped.dropped = true;
+      this.chars -= dropped.command.length;
+    }
+    this.controller.abort();
+    this.controller = new AbortController();
+  }
+
+  private settled(entry: Entry, outcome: Outcome): void {
+    if (entry.dropped) return;
+    entry.outcome = outcome;
+    let head = this.entries[0];
+    while (head?.outcome) {
+      this.entries.shift();
+      this.chars -= head.command.length;
+      this.flushHeld(head);
+      this.hooks.finish(head.command, head.sentAt, head.outcome);
+      head = this.entries[0];
+      if (head) this.flushHeld(head);
+    }
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  private flushHeld(entry: Entry): void {
+    for (const [stream, data] of entry.held) this.hooks.print(stream, data);
+    entry.held = [];
+  }
+}
