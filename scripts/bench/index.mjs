@@ -173,9 +173,9 @@ if (want('shell')) {
   const server = await startServer();
   const r = await timed(process.execPath, [BIN, 'run', csv, '--target', `127.0.0.1:${server.port}`, '--concurrency', '4', '--unordered', '--out', join(OUT, 'shell-results.csv')]);
   if (r.code !== 0) throw new Error(`tcpcmd run exited ${r.code}`);
-  record('shell', 'shell rows/s end to end', (n / r.ms) * 1000, 'rows/s', local.perSec, 'ratio >= 0.80');
+  record('shell', 'shell rows/s end to end', (n / r.ms) * 1000, 'rows/s', local.perSec, 'ratio >= 0.85');
   const startup = await runStartupMs(server.port);
-  record('shell', 'shell rows/s once started (minus a one-row run)', (n / (r.ms - startup)) * 1000, 'rows/s', local.perSec, 'ratio >= 0.80');
+  record('shell', 'shell rows/s once started (minus a one-row run)', (n / (r.ms - startup)) * 1000, 'rows/s', local.perSec, 'ratio >= 0.85');
   await server.stop();
 }
 
