@@ -11,7 +11,7 @@ import {
   type ServerHello,
   type ServerMessage,
 } from '../protocol/index.js';
-import { Connection } from './connection.js';
+import { Connection, type FrameFeed } from './connection.js';
 import { readFrames } from './frame-reader.js';
 import { trustOnFirstUse, UntrustedServerError } from './server-trust.js';
 import { openSocket } from './socket.js';
@@ -60,6 +60,7 @@ async function connectOnce(address: Address, options: ConnectOptions): Promise<C
   const token = options.token ?? process.env.TCPCMD_TOKEN;
   return new Promise<Connection>((resolve, reject) => {
     let connection: Connection | undefined;
+    let feed: FrameFeed | undefined;
     let hello: ServerHello | undefined;
     const fail = (err: TcpcmdError): void => {
       signal.removeEventListener('abort', onAbort);
@@ -72,7 +73,7 @@ async function connectOnce(address: Address, options: ConnectOptions): Promise<C
     socket.on('close', () => connection ? undefined : fail(new TcpcmdError(ErrorCode.CONNECT_FAILED, `${where} closed the connection during the handshake${options.tls ? '' : ' (is it a TLS server? then add --tls)'}`)));
 
     const onFrame = (message: ServerMessage): void => {
-      if (connection) return connection.handle(message);
+      if (feed) return feed.frame(message);
       if (message.type === 'error') {
         const hint = message.code === ErrorCode.AUTH_FAILED ? ' (check TCPCMD_TOKEN or --token-file: it must be the server\'s token)' : '';
         return fail(new TcpcmdError(message.code, `${where}: ${message.message}${hint}`));
@@ -100,12 +101,12 @@ async function connectOnce(address: Address, options: ConnectOptions): Promise<C
           commands: message.commands,
           features: hello.features ?? [],
           address: where,
-        });
+        }, (f) => (feed = f));
         return resolve(connection);
       }
       fail(new TcpcmdError(ErrorCode.PROTOCOL_ERROR, `${where} sent ${message.type} during the handshake`));
     };
-    readFrames(socket, where, onFrame, (err) => (connection ? connection.end(err) : fail(err)));
+    readFrames(socket, where, onFrame, (err) => (feed ? feed.end(err) : fail(err)));
     socket.write(encodeFrame({ type: 'hello', protocol: PROTOCOL_VERSION, client: options.clientName ?? `tcpcmd/${VERSION}`, features: [Feature.DATA] }));
   });
 }

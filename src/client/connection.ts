@@ -36,6 +36,15 @@ export interface StreamOptions extends Omit<RunOptions, 'onOutput'> {
   highWaterMark?: number;
 }
 
+/**
+ * How `connect()` hands a connection the frames it reads after the handshake;
+ * the connection gives it when it is made. Not part of the public API.
+ */
+export interface FrameFeed {
+  frame(message: ServerMessage): void;
+  end(reason: TcpcmdError): void;
+}
+
 /** Chunks a stream() holds before the connection pauses. */
 export const STREAM_HIGH_WATER = 64;
 
@@ -55,12 +64,13 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
   /** Streams whose reader is behind: the socket stays paused while any is. */
   private holds = 0;
 
-  /** @internal — use `connect()`. */
-  constructor(private readonly socket: Socket, readonly info: ServerInfo) {
+  /** Made by `connect()`, which passes the frames it reads on to `attach`'s feed. */
+  constructor(private readonly socket: Socket, readonly info: ServerInfo, attach: (feed: FrameFeed) => void) {
     super();
     this.writer = new BatchedWriter(socket);
-    socket.on('error', (err) => this.end(new TcpcmdError(ErrorCode.CONNECTION_CLOSED, `connection to ${info.address} failed: ${err.message}`, { cause: err })));
-    socket.on('close', () => this.end(new TcpcmdError(ErrorCode.CONNECTION_CLOSED, `${info.address} closed the connection`)));
+    attach({ frame: (message) => this.#handle(message), end: (reason) => this.#end(reason) });
+    socket.on('error', (err) => this.#end(new TcpcmdError(ErrorCode.CONNECTION_CLOSED, `connection to ${info.address} failed: ${err.message}`, { cause: err })));
+    socket.on('close', () => this.#end(new TcpcmdError(ErrorCode.CONNECTION_CLOSED, `${info.address} closed the connection`)));
   }
 
   /** True once the connection is closed, for whatever reason. */
@@ -189,8 +199,7 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
     clearTimeout(timer);
   }
 
-  /** @internal */
-  handle(message: ServerMessage): void {
+  #handle(message: ServerMessage): void {
     switch (message.type) {
       case 'out':
         return this.pending.output(message.id, message.stream, message.data);
@@ -199,17 +208,16 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
       case 'error': {
         const err = new TcpcmdError(message.code, message.message);
         if (message.id !== undefined && !message.fatal) return this.pending.fail(message.id, err);
-        return this.end(err);
+        return this.#end(err);
       }
       case 'bye':
-        return this.end(new TcpcmdError(message.code === 'DISCONNECT' ? ErrorCode.CONNECTION_CLOSED : message.code, `${this.info.address}: ${message.message}`));
+        return this.#end(new TcpcmdError(message.code === 'DISCONNECT' ? ErrorCode.CONNECTION_CLOSED : message.code, `${this.info.address}: ${message.message}`));
       default:
-        return this.end(new TcpcmdError(ErrorCode.PROTOCOL_ERROR, `${this.info.address} sent an unexpected ${message.type} frame`));
+        return this.#end(new TcpcmdError(ErrorCode.PROTOCOL_ERROR, `${this.info.address} sent an unexpected ${message.type} frame`));
     }
   }
 
-  /** @internal */
-  end(reason: TcpcmdError): void {
+  #end(reason: TcpcmdError): void {
     if (this.ended) return;
     this.ended = reason;
     this.pending.failAll(reason);

@@ -3,6 +3,6 @@ export type { ServeOptions, Limits, Policy, TlsServerOptions } from './options.j
 export { DEFAULT_LIMITS, DEFAULT_POLICY } from './options.js';
 export type { Command, RunContext, RunOutcome, SessionInfo, ServerControl } from './command.js';
 export { streamLogger, silentLogger, type Logger, type LogEvent, type LogFormat } from './log.js';
-export { killAllProcesses, liveProcessCount } from './shell/live-processes.js';
+export { killAllProcesses } from './shell/live-processes.js';
 export { validateLimits, MAX_TIMER_MS, MIN_FRAME } from './limits.js';
 export { AuthPenalties, type PenaltyOptions } from './auth-penalty.js';

@@ -9,11 +9,6 @@ export function trackProcess(pid: number, settled: Promise<unknown>): void {
   settled.then(forget, forget);
 }
 
-/** How many runs' processes are alive now. */
-export function liveProcessCount(): number {
-  return live.size;
-}
-
 /**
  * Kills every run's process tree at once, synchronously. For a server process
  * that must exit now (a second Ctrl+C, an uncaught error): its children sit in
