@@ -5,7 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { CsvError, Parser } from 'csv-parse';
-import { ErrorCode, TcpcmdError } from '../protocol/index.js';
+import { ErrorCode, TcpcmdError, errorMessage } from '../protocol/index.js';
 import { NOT_UTF8, type Sniffed, Utf8Check, sniffEncoding } from './csv-encoding.js';
 
 export interface CsvRecord {
@@ -180,7 +180,7 @@ export async function* readCsvBatches(path: string, options: ReadCsvOptions = {}
     if (err instanceof CsvSyntaxError || err instanceof TcpcmdError) return err;
     if (err instanceof CsvError) return new CsvSyntaxError(line, explain(err, maxRecordSize), offset, err.code);
     const name = options.displayName ?? path;
-    return new TcpcmdError(ErrorCode.IO_ERROR, `cannot read ${name}: ${(err as Error).message}`, { cause: err });
+    return new TcpcmdError(ErrorCode.IO_ERROR, `cannot read ${name}: ${errorMessage(err)}`, { cause: err });
   };
   try {
     const sniffed = await sniffEncoding(path, offset);
@@ -234,7 +234,7 @@ export async function* readCellBatches(path: string, options: Pick<ReadCsvOption
   } catch (err) {
     if (err instanceof TcpcmdError) throw err;
     if (err instanceof CsvError) throw new TcpcmdError(ErrorCode.BAD_INPUT, `${name}: changed while running: ${err.message}`);
-    throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot read ${name}: ${(err as Error).message}`, { cause: err });
+    throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot read ${name}: ${errorMessage(err)}`, { cause: err });
   }
 }
 

@@ -2,7 +2,7 @@
  * Expectations: parsing the `timeout`, `expect` and `expect_exit` cells, and
  * judging a run's result against them (ok / failed / error / timeout / skipped).
  */
-import { ErrorCode, MAX_TIMER_MS, isTcpcmdError, parseDuration, type Parsed } from '../protocol/index.js';
+import { ErrorCode, MAX_TIMER_MS, errorMessage, isTcpcmdError, parseDuration, type Parsed } from '../protocol/index.js';
 import type { RunResult } from '../client/types.js';
 import type { ExpectExit, OutputRow, Status } from './columns.js';
 
@@ -44,7 +44,7 @@ export function compileExpect(source: string): Parsed<RegExp | null> {
   try {
     return { ok: true, value: new RegExp(body, flags) };
   } catch (err) {
-    return { ok: false, message: `expect ${JSON.stringify(source)} is not a valid regular expression: ${(err as Error).message}` };
+    return { ok: false, message: `expect ${JSON.stringify(source)} is not a valid regular expression: ${errorMessage(err)}` };
   }
 }
 
@@ -111,7 +111,7 @@ export function judgeRejection(err: unknown): Verdict {
     const status: Status = err.code === ErrorCode.CANCELLED ? 'skipped' : err.code === ErrorCode.TIMEOUT ? 'timeout' : 'error';
     return { status, error: formatError(err.code, err.message) };
   }
-  return { status: 'error', error: formatError(ErrorCode.INTERNAL, err instanceof Error ? err.message : String(err)) };
+  return { status: 'error', error: formatError(ErrorCode.INTERNAL, errorMessage(err)) };
 }
 
 /** Why a row did not pass, in a few words, for the summary and JUnit. */

@@ -8,7 +8,7 @@ import { openSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { ConnectOptions } from '../client/types.js';
-import { ErrorCode, TcpcmdError, positiveMs } from '../protocol/index.js';
+import { ErrorCode, TcpcmdError, positiveMs, errorMessage } from '../protocol/index.js';
 import type { OutputRow } from './columns.js';
 import { STDIN_NAME, type Spooled, spoolStream, validateInput } from './input.js';
 import { buildPlan, concurrencyHint } from './plan.js';
@@ -153,7 +153,7 @@ function openSink(settings: Settings, options: BatchOptions, resume: ResumeState
     try {
       out = fileSink(openSync(settings.out, resume ? 'a' : 'w'), settings.out);
     } catch (err) {
-      throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot open ${settings.out}: ${(err as Error).message}`, { cause: err });
+      throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot open ${settings.out}: ${errorMessage(err)}`, { cause: err });
     }
   } else if (options.stdout === null) {
     return nullSink;

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { ErrorCode, TcpcmdError, type Parsed } from '../protocol/index.js';
+import { ErrorCode, TcpcmdError, type Parsed, errorMessage } from '../protocol/index.js';
 import { type ExpectExit, INPUT_COLUMNS, type InputColumn, isKnownColumn, isTranscriptColumn, mapHeader, normalizeColumnName } from './columns.js';
 import { CsvSyntaxError, isBlankRecord, readCellBatches, readCsvBatches } from './csv-records.js';
 import { cachedExpect, parseExpectExit, parseTimeout } from './expect.js';
@@ -304,7 +304,7 @@ export async function spoolStream(stream: NodeJS.ReadableStream): Promise<Spoole
     await pipeline(stream, createWriteStream(path));
   } catch (err) {
     await cleanup();
-    throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot read ${STDIN_NAME}: ${(err as Error).message}`, { cause: err });
+    throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot read ${STDIN_NAME}: ${errorMessage(err)}`, { cause: err });
   }
   return { path, cleanup };
 }

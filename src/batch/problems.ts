@@ -23,10 +23,6 @@ export class ProblemList {
     if (this.kept.length < this.max) this.kept.push({ line, message });
   }
 
-  get empty(): boolean {
-    return this.count === 0;
-  }
-
   format(): string {
     const lines = this.kept.map((p) => `${this.file}:${p.line}: ${p.message}`);
     const more = this.count - this.kept.length;

@@ -6,7 +6,7 @@
  * row exactly once.
  */
 import { closeSync, createReadStream, openSync, readSync, renameSync, statSync, truncateSync, writeSync } from 'node:fs';
-import { ErrorCode, LineDecoder, TcpcmdError, formatAddress, parseAddress, parseRunData, type RunData } from '../protocol/index.js';
+import { ErrorCode, LineDecoder, TcpcmdError, formatAddress, parseAddress, parseRunData, type RunData, errorMessage } from '../protocol/index.js';
 import { OUTPUT_COLUMNS, type OutputRow, isStatus, normalizeColumnName } from './columns.js';
 import { CsvSyntaxError, DEFAULT_MAX_RECORD_SIZE, isBlankRecord, readCsvRecords } from './csv-records.js';
 import { parseExpectExit } from './expect.js';
@@ -218,7 +218,7 @@ export async function loadResume(path: string, options: LoadResumeOptions): Prom
     size = statSync(path).size;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return state;
-    throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot read ${file}: ${(err as Error).message}`, { cause: err });
+    throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot read ${file}: ${errorMessage(err)}`, { cause: err });
   }
   if (size === 0) return state;
   for await (const item of items(path, file, options.format, head)) {
@@ -269,7 +269,7 @@ export async function prepareResumeFile(path: string, state: ResumeState, format
     renameSync(tmp, path);
   } catch (err) {
     if (err instanceof TcpcmdError) throw err;
-    throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot prepare ${displayName} for --resume: ${(err as Error).message}`, { cause: err });
+    throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot prepare ${displayName} for --resume: ${errorMessage(err)}`, { cause: err });
   }
 }
 

@@ -1,6 +1,6 @@
 /** The transcript row of each way a run can end: answered, rejected, or never sent. */
 import type { RunResult } from '../client/types.js';
-import { ErrorCode, isTcpcmdError, isoTime } from '../protocol/index.js';
+import { ErrorCode, isTcpcmdError, isoTime, errorMessage } from '../protocol/index.js';
 import type { OutputRow } from './columns.js';
 import { type Verdict, formatError, judge } from './expect.js';
 import type { InputRow } from './input.js';
@@ -8,7 +8,7 @@ import type { InputRow } from './input.js';
 /** An error as a row's `error` cell: `CODE: message`. */
 export function errorText(err: unknown): string {
   if (isTcpcmdError(err)) return formatError(err.code, err.message);
-  return formatError(ErrorCode.INTERNAL, err instanceof Error ? err.message : String(err));
+  return formatError(ErrorCode.INTERNAL, errorMessage(err));
 }
 
 /** What a row says was asked: a file's row, or a command typed in the REPL (seq 0 until its transcript numbers it). */

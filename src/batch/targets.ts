@@ -14,6 +14,7 @@ import {
   parseHostPort,
   parsePort,
   type Parsed,
+  errorMessage,
 } from '../protocol/index.js';
 import { mapHeader, normalizeColumnName } from './columns.js';
 import { CsvSyntaxError, isBlankRecord, readCsvRecords } from './csv-records.js';
@@ -58,7 +59,7 @@ export function resolveTargetCell(cell: string, known: ReadonlyMap<string, Batch
     const target = toTarget(parseAddress(text));
     return { ok: true, value: known.get(target.key) ?? target };
   } catch (err) {
-    return { ok: false, message: `target "${text}": ${(err as Error).message}` };
+    return { ok: false, message: `target "${text}": ${errorMessage(err)}` };
   }
 }
 
@@ -144,7 +145,7 @@ function parseTargetRow(host: string, port: string, name: string, tokenEnv: stri
     else if (given.port !== null) return { ok: false, message: `host "${host}" has a port and the port column is set too: keep one` };
     else address = { host: given.host, port: parsePort(port) };
   } catch (err) {
-    return { ok: false, message: (err as Error).message };
+    return { ok: false, message: errorMessage(err) };
   }
   let token: string | undefined;
   if (tokenEnv !== '') {

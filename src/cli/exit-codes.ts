@@ -1,4 +1,4 @@
-import { ErrorCode, Exit, isTcpcmdError, type ErrorCode as Code } from '../protocol/index.js';
+import { ErrorCode, Exit, isTcpcmdError, type ErrorCode as Code, errorMessage } from '../protocol/index.js';
 
 // The codes themselves are pure data in protocol/, so batch and repl use them without importing the CLI.
 export { Exit };
@@ -38,5 +38,5 @@ export function exitCodeFor(err: unknown, command?: string): number {
 export function describeError(err: unknown, command?: string): string {
   const prefix = command ? `tcpcmd ${command}` : 'tcpcmd';
   if (isTcpcmdError(err)) return `${prefix}: ${err.message} (${err.code})`;
-  return `${prefix}: ${err instanceof Error ? err.message : String(err)}`;
+  return `${prefix}: ${errorMessage(err)}`;
 }

@@ -4,7 +4,7 @@
  * client library.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { ErrorCode, TcpcmdError } from '../protocol/index.js';
+import { ErrorCode, TcpcmdError, errorMessage } from '../protocol/index.js';
 
 /** Reads a file that holds a secret token; the token is the file's first line. */
 export function readTokenFile(path: string): string {
@@ -12,7 +12,7 @@ export function readTokenFile(path: string): string {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new TcpcmdError(ErrorCode.USAGE, `cannot read the token file ${path}: ${(err as Error).message}`, { cause: err });
+    throw new TcpcmdError(ErrorCode.USAGE, `cannot read the token file ${path}: ${errorMessage(err)}`, { cause: err });
   }
   const token = text.split(/\r?\n/)[0]?.trim() ?? '';
   if (token === '') throw new TcpcmdError(ErrorCode.USAGE, `the token file ${path} is empty`);
@@ -35,6 +35,6 @@ export function readPem(path: string, what: string): Buffer {
   try {
     return readFileSync(path);
   } catch (err) {
-    throw new TcpcmdError(ErrorCode.USAGE, `cannot read the ${what} file ${path}: ${(err as Error).message}`, { cause: err });
+    throw new TcpcmdError(ErrorCode.USAGE, `cannot read the ${what} file ${path}: ${errorMessage(err)}`, { cause: err });
   }
 }

@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ErrorCode, TcpcmdError, formatAddress, type Address } from '../protocol/index.js';
+import { ErrorCode, TcpcmdError, formatAddress, type Address, errorMessage } from '../protocol/index.js';
 import { stateDir } from './state-dir.js';
 
 /**
@@ -37,7 +37,7 @@ export function lookupKnownHost(file: string, key: string, fingerprint: string):
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'unknown' };
-    throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot read the known hosts file ${file}: ${(err as Error).message}`, { cause: err });
+    throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot read the known hosts file ${file}: ${errorMessage(err)}`, { cause: err });
   }
   const want = normalizeFingerprint(fingerprint);
   let mismatch: KnownHostMatch | undefined;
@@ -58,6 +58,6 @@ export function rememberHost(file: string, key: string, fingerprint: string): vo
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     appendFileSync(file, `${key} sha256 ${normalizeFingerprint(fingerprint)}\n`, { mode: 0o600 });
   } catch (err) {
-    throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot write the known hosts file ${file}: ${(err as Error).message}`, { cause: err });
+    throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot write the known hosts file ${file}: ${errorMessage(err)}`, { cause: err });
   }
 }

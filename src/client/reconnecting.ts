@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { ErrorCode, TcpcmdError, isTcpcmdError } from '../protocol/index.js';
+import { ErrorCode, TcpcmdError, isTcpcmdError, errorMessage } from '../protocol/index.js';
 import type { Connection } from './connection.js';
 import { FINAL_CONNECT_ERRORS } from './final-errors.js';
 
@@ -15,7 +15,7 @@ export interface ReconnectOptions {
 
 function asTcpcmdError(err: unknown): TcpcmdError {
   if (isTcpcmdError(err)) return err;
-  return new TcpcmdError(ErrorCode.CONNECT_FAILED, err instanceof Error ? err.message : String(err), { cause: err });
+  return new TcpcmdError(ErrorCode.CONNECT_FAILED, errorMessage(err), { cause: err });
 }
 
 /**

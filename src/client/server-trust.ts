@@ -45,13 +45,18 @@ export function checkServerCertificate(socket: tls.TLSSocket, address: Address, 
   if (socket.authorized) return;
   const reason = untrustedReason(socket.authorizationError);
   if (known.acceptNew) {
-    rememberHost(file, key, fingerprint);
-    known.onNotice?.(`tcpcmd: permanently added ${key} (SHA-256 ${fingerprint}) to ${file}`);
+    remember(known, { file, key, fingerprint });
     return;
   }
   throw new UntrustedServerError({ where, key, fingerprint, reason, file },
     `the TLS certificate of ${where} is not trusted (${reason}) and ${key} is not in ${file}. Its SHA-256 fingerprint is ${fingerprint}. ` +
     `If the server's start-up log shows the same, connect with --fingerprint ${fingerprint} (or --accept-new to trust and remember it); or trust its certificate with --ca FILE`);
+}
+
+/** Adds a server to the known_hosts file, and says so as ssh does. */
+function remember(known: KnownHostsOptions, { file, key, fingerprint }: Pick<TrustQuestion, 'file' | 'key' | 'fingerprint'>): void {
+  rememberHost(file, key, fingerprint);
+  known.onNotice?.(`tcpcmd: permanently added ${key} (SHA-256 ${fingerprint}) to ${file}`);
 }
 
 /** Prompts run one at a time, so parallel connections do not ask over each other. */
@@ -66,8 +71,7 @@ export function trustOnFirstUse(question: TrustQuestion, known: KnownHostsOption
   const turn = asking.then(async () => {
     if (lookupKnownHost(question.file, question.key, question.fingerprint).status === 'match') return true; // accepted meanwhile
     if (!known.confirm || !(await known.confirm(question))) return false;
-    rememberHost(question.file, question.key, question.fingerprint);
-    known.onNotice?.(`tcpcmd: permanently added ${question.key} (SHA-256 ${question.fingerprint}) to ${question.file}`);
+    remember(known, question);
     return true;
   });
   asking = turn.catch(() => undefined);

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ErrorCode, TcpcmdError, formatAddress, isTcpcmdError, type Address } from '../protocol/index.js';
+import { ErrorCode, TcpcmdError, formatAddress, isTcpcmdError, type Address, errorMessage } from '../protocol/index.js';
 import { connect } from './connect.js';
 import { FINAL_CONNECT_ERRORS } from './final-errors.js';
 import type { ConnectOptions } from './types.js';
@@ -50,6 +50,6 @@ export async function waitForServer(address: Address, options: WaitOptions): Pro
     await sleep(wait);
     delay = Math.min(delay * 2, 1_000);
   }
-  const reason = last instanceof Error ? last.message : String(last);
+  const reason = errorMessage(last);
   throw new TcpcmdError(ErrorCode.CONNECT_FAILED, `${formatAddress(address)} did not answer within ${options.timeoutMs} ms (${tries} ${tries === 1 ? 'try' : 'tries'}; last: ${reason})`);
 }

@@ -76,3 +76,8 @@ export class TcpcmdError extends Error {
 export function isTcpcmdError(err: unknown, code?: ErrorCode): err is TcpcmdError {
   return err instanceof TcpcmdError && (code === undefined || err.code === code);
 }
+
+/** An error's message, for text: `err.message` for an Error, else the thrown value as a string (anything can be thrown). */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

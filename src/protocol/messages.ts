@@ -122,6 +122,32 @@ function errorInfo(v: unknown): ErrorInfo | undefined {
   return undefined;
 }
 
+/** A done frame, field by field: unknown keys are dropped, known ones of the wrong type refused. */
+function parseDone(v: Record<string, unknown>): Parsed<DoneFrame> {
+  const { id, exitCode, durationMs, signal, truncated } = v;
+  if (!isRunId(id) || (exitCode !== null && typeof exitCode !== 'number') || typeof durationMs !== 'number') return fail('malformed done frame');
+  const done: DoneFrame = { type: 'done', id, exitCode, durationMs };
+  if (signal !== undefined) {
+    if (typeof signal !== 'string') return fail('malformed done.signal');
+    done.signal = signal;
+  }
+  if (truncated !== undefined) {
+    if (typeof truncated !== 'boolean') return fail('malformed done.truncated');
+    done.truncated = truncated;
+  }
+  if (v.error !== undefined) {
+    const error = errorInfo(v.error);
+    if (!error) return fail('malformed done.error');
+    done.error = error;
+  }
+  if (v.data !== undefined) {
+    const data = parseRunData(v.data);
+    if (typeof data === 'string') return fail(`malformed ${data}`);
+    if (data !== undefined) done.data = data; // undefined: a kind this client does not know, a newer server's
+  }
+  return { ok: true, value: done };
+}
+
 /** Parses one line from a server. Never throws. */
 export function parseServerMessage(line: string): Parsed<ServerMessage> {
   const v = parseObject(line);
@@ -129,17 +155,9 @@ export function parseServerMessage(line: string): Parsed<ServerMessage> {
   switch (v.type) {
     case 'out':
       if (!isRunId(v.id) || (v.stream !== 'stdout' && v.stream !== 'stderr') || typeof v.data !== 'string') return fail('malformed out frame');
-      return { ok: true, value: v as unknown as OutFrame };
-    case 'done': {
-      if (!isRunId(v.id) || (v.exitCode !== null && typeof v.exitCode !== 'number') || typeof v.durationMs !== 'number') return fail('malformed done frame');
-      if (v.error !== undefined && !errorInfo(v.error)) return fail('malformed done.error');
-      if (v.data !== undefined) {
-        const data = parseRunData(v.data);
-        if (typeof data === 'string') return fail(`malformed ${data}`);
-        if (data === undefined) delete v.data; // a kind this client does not know: a newer server's
-      }
-      return { ok: true, value: v as unknown as DoneFrame };
-    }
+      return { ok: true, value: { type: 'out', id: v.id, stream: v.stream, data: v.data } };
+    case 'done':
+      return parseDone(v);
     case 'hello': {
       if (typeof v.protocol !== 'number' || typeof v.nonce !== 'string' || (v.auth !== 'none' && v.auth !== 'token')) return fail('malformed hello frame');
       const hello: ServerHello = { type: 'hello', protocol: v.protocol, server: String(v.server ?? ''), hostname: String(v.hostname ?? ''), auth: v.auth, nonce: v.nonce };

@@ -10,6 +10,7 @@
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stateDir } from '../client/state-dir.js';
+import { errorMessage } from '../protocol/index.js';
 
 export const HISTORY_SIZE = 1000;
 
@@ -64,6 +65,6 @@ export class History {
   private fail(err: unknown): void {
     if (this.warned) return;
     this.warned = true;
-    this.warn(`cannot write the history file ${this.path}: ${(err as Error).message} (set TCPCMD_HISTORY to another file, or to '' for none)`);
+    this.warn(`cannot write the history file ${this.path}: ${errorMessage(err)} (set TCPCMD_HISTORY to another file, or to '' for none)`);
   }
 }

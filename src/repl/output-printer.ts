@@ -5,6 +5,7 @@
  * (TCP backpressure) instead of filling memory.
  */
 import type { Writable } from 'node:stream';
+import { OutputBackpressure } from '../client/output-backpressure.js';
 import { BatchedWriter, type StreamName } from '../protocol/index.js';
 import type { Painter } from './render.js';
 
@@ -60,9 +61,12 @@ export interface PrinterOptions {
 export class OutputPrinter {
   /** Whether the last byte on the screen ended a line (so the prompt starts on a fresh one). */
   private atLineStart = true;
-  private paused = false;
+  private readonly backpressure: OutputBackpressure | undefined;
 
-  constructor(private readonly options: PrinterOptions) {}
+  constructor(private readonly options: PrinterOptions) {
+    const { pause, resume } = options;
+    if (pause) this.backpressure = new OutputBackpressure(pause, resume ?? (() => {}));
+  }
 
   readonly write = (stream: StreamName, data: string): void => {
     if (data === '') return;
@@ -70,14 +74,8 @@ export class OutputPrinter {
     const target = terminal || stream === 'stdout' ? output : errorOutput;
     const text = terminal && stream === 'stderr' ? paint.red(data) : data;
     if (target === output) this.atLineStart = data.endsWith('\n');
-    if (!target.write(text) && this.options.pause && !this.paused) {
-      this.paused = true;
-      this.options.pause();
-      target.once('drain', () => {
-        this.paused = false;
-        this.options.resume?.();
-      });
-    }
+    if (this.backpressure) this.backpressure.write(target, text);
+    else target.write(text);
   };
 
   /** On a terminal, ends an unfinished last line so what follows starts on its own. */

@@ -3,7 +3,7 @@
  * (defaults localhost / 10000; a bad value is refused with the reason and
  * asked again), or a pick from the servers of `--targets servers.csv`.
  */
-import { DEFAULT_PORT, parseAddress, parseHostPort, parsePort, type Address } from '../protocol/index.js';
+import { DEFAULT_PORT, parseAddress, parseHostPort, parsePort, type Address, errorMessage } from '../protocol/index.js';
 import type { BatchTarget } from './batch-api.js';
 import { ask, type PromptStreams } from './enquire.js';
 
@@ -14,7 +14,7 @@ function checkHost(text: string): true | string {
     parseAddress(text);
     return true;
   } catch (err) {
-    return (err as Error).message;
+    return errorMessage(err);
   }
 }
 
@@ -23,7 +23,7 @@ function checkPort(text: string): true | string {
     parsePort(text);
     return true;
   } catch (err) {
-    return (err as Error).message;
+    return errorMessage(err);
   }
 }
 

@@ -9,7 +9,7 @@
  * Without one: commands line by line, output as is, and an exit code.
  */
 import type { ConnectOptions, Connection, ReconnectingConnection } from '../client/index.js';
-import { ErrorCode, Exit, TcpcmdError, VERSION, formatAddress, isTcpcmdError } from '../protocol/index.js';
+import { ErrorCode, Exit, TcpcmdError, VERSION, formatAddress, isTcpcmdError, errorMessage } from '../protocol/index.js';
 import { DEFAULT_WINDOW, WINDOW_CHARS, colorWanted, formatSummary, loadTargets, type BatchTarget, type OutputRow } from './batch-api.js';
 import { createCompleter } from './completer.js';
 import { confirm, confirmationFor } from './confirm.js';
@@ -26,14 +26,14 @@ import { askToken } from './prompt-token.js';
 import { painter, problemLine, statusLine, type Painter } from './render.js';
 import { openSession, type Target } from './session.js';
 import { findTarget, fromList } from './target.js';
-import { Transcript, rowFromFailure, rowFromResult, type Asked, type TranscriptRow } from './transcript.js';
+import { Transcript, rowFromFailure, rowFromResult, type SentCommand, type TranscriptRow } from './transcript.js';
 
 /** The server's session-closing commands: in the REPL they leave, as `quit` does in redis-cli. */
 const LEAVE = new Set(['exit', 'quit', 'disconnect']);
 
 /** One line for an error: its message — without the `host:port: ` the client puts first, when the REPL says where already — and code. */
 function describe(err: unknown, where?: string): string {
-  if (!isTcpcmdError(err)) return err instanceof Error ? err.message : String(err);
+  if (!isTcpcmdError(err)) return errorMessage(err);
   const message = where !== undefined && err.message.startsWith(`${where}: `) ? err.message.slice(where.length + 2) : err.message;
   return `${message} (${err.code})`;
 }
@@ -269,7 +269,7 @@ class Repl implements MetaContext {
       this.say(this.paint.dim('not sent'));
       return;
     }
-    const asked: Asked = { target: this.where, command, timeout: timeout ?? null, sentAt: Date.now() };
+    const asked: SentCommand = { target: this.where, command, timeout: timeout ?? null, sentAt: Date.now() };
     const controller = new AbortController();
     this.running = controller;
     let conn: Connection | undefined;
@@ -302,7 +302,7 @@ class Repl implements MetaContext {
 
   /** A piped command's answer, in order: its status line and transcript row, as runCommand gives them. */
   private finishPiped(command: string, sentAt: number, outcome: Outcome): void {
-    const asked: Asked = { target: this.where, command, timeout: this.options.timeout ?? null, sentAt };
+    const asked: SentCommand = { target: this.where, command, timeout: this.options.timeout ?? null, sentAt };
     if ('result' in outcome) {
       const status = statusLine(outcome.result, this.paint, false, command);
       if (status) this.statusOut(status);

@@ -1,6 +1,6 @@
 /** `host[:port]`, or the name (or address) of a server in --targets servers.csv. */
 import { isIP } from 'node:net';
-import { type Address, ErrorCode, TcpcmdError, formatAddress, parseAddress, parseHostPort } from '../protocol/index.js';
+import { type Address, ErrorCode, TcpcmdError, formatAddress, parseAddress, parseHostPort, errorMessage } from '../protocol/index.js';
 import type { BatchTarget } from './batch-api.js';
 import type { Target } from './session.js';
 
@@ -19,7 +19,7 @@ export function findTarget(text: string, known: readonly BatchTarget[], targetsF
     address = parseAddress(wanted);
   } catch (err) {
     const orName = known.length > 0 ? ` or a name from the targets file (${names})` : '';
-    throw new TcpcmdError(ErrorCode.USAGE, `target "${wanted}": ${(err as Error).message}; give host[:port]${orName}`);
+    throw new TcpcmdError(ErrorCode.USAGE, `target "${wanted}": ${errorMessage(err)}; give host[:port]${orName}`);
   }
   if (targetsFile !== undefined && known.length > 0 && parseHostPort(wanted).port === null && isIP(address.host) === 0) {
     throw new TcpcmdError(ErrorCode.USAGE, `no server named "${wanted}" in ${targetsFile} (${names})`);

@@ -11,14 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { RunResult } from '../client/index.js';
-import { ErrorCode, TcpcmdError } from '../protocol/index.js';
+import { ErrorCode, TcpcmdError, errorMessage } from '../protocol/index.js';
 import { RowSink, answeredRow, csvFormat, fileSink, judgeRejection, rejectedRow, type OutputRow, type RowFormat } from './batch-api.js';
 
 /** A row before the transcript numbers it: its seq is 0 until then. */
 export type TranscriptRow = OutputRow;
 
-/** What was asked: the part of a row known before the answer. */
-export interface Asked {
+/** A command sent from the REPL: the part of its transcript row known before the answer. */
+export interface SentCommand {
   target: string;
   command: string;
   /** ms, or null for the server's default. */
@@ -28,14 +28,14 @@ export interface Asked {
 }
 
 /** A typed command passes when it exits 0, as a CSV row with no expectations would. */
-const typed = (a: Asked) => ({ seq: 0, name: '', command: a.command, expect: '', expectExit: 0 });
+const typed = (a: SentCommand) => ({ seq: 0, name: '', command: a.command, expect: '', expectExit: 0 });
 
-export function rowFromResult(a: Asked, result: RunResult): TranscriptRow {
+export function rowFromResult(a: SentCommand, result: RunResult): TranscriptRow {
   return answeredRow(typed(a), a.target, a.timeout, result, a.sentAt);
 }
 
 /** A command that got no answer (not connected, connection lost). */
-export function rowFromFailure(a: Asked, err: unknown): TranscriptRow {
+export function rowFromFailure(a: SentCommand, err: unknown): TranscriptRow {
   return rejectedRow(typed(a), a.target, a.timeout, judgeRejection(err), a.sentAt);
 }
 
@@ -55,7 +55,7 @@ function openRows(path: string, format: RowFormat, mode?: number): RowSink {
   try {
     fd = openSync(path, 'w', mode);
   } catch (err) {
-    throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot write ${path}: ${(err as Error).message}`, { cause: err });
+    throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot write ${path}: ${errorMessage(err)}`, { cause: err });
   }
   return new RowSink(format, fileSink(fd, path));
 }

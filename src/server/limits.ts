@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_FRAME, ErrorCode, TcpcmdError } from '../protocol/index.js';
+import { DEFAULT_MAX_FRAME, ErrorCode, MAX_TIMER_MS, TcpcmdError } from '../protocol/index.js';
 
 export interface Limits {
   /** Sessions open at once; one more is refused with TOO_MANY_SESSIONS. */
@@ -32,9 +32,6 @@ export const DEFAULT_LIMITS: Limits = {
   shutdownGraceMs: 3_000,
   authFailDelayMs: 1_000,
 };
-
-/** Longest delay a Node timer takes (larger ones fire at once). */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The smallest frame limit that still fits every handshake frame. */
 export const MIN_FRAME = 256;

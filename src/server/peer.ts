@@ -7,3 +7,8 @@ export function isLoopback(address: string | undefined): boolean {
   if (net.isIPv4(v4)) return v4.startsWith('127.');
   return address === '::1';
 }
+
+/** A peer as the log names it, `address:port`; `?:0` for what a closed socket no longer knows. */
+export function peerName(peer: { remoteAddress?: string | undefined; remotePort?: number | undefined } | undefined): string {
+  return `${peer?.remoteAddress ?? '?'}:${peer?.remotePort ?? 0}`;
+}

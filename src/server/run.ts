@@ -1,4 +1,4 @@
-import { ErrorCode, TcpcmdError, type DoneFrame, type RunFrame, type StreamName } from '../protocol/index.js';
+import { ErrorCode, TcpcmdError, type DoneFrame, type RunFrame, type StreamName, errorMessage } from '../protocol/index.js';
 import type { RunContext, RunOutcome, ServerControl, SessionInfo } from './command.js';
 import type { RunAbort } from './run-abort.js';
 import type { RunDeadline } from './run-deadline.js';
@@ -73,7 +73,7 @@ async function runCommand(frame: RunFrame, resolved: Resolved, abort: RunAbort, 
     outcome = await settleOrAbandon(resolved.command.run(new Context(frame, resolved, abort, budget, env)), abort);
   } catch (err) {
     // A command that throws is a bug in it, not the client's fault: answer, and keep the session.
-    outcome = { exitCode: null, error: { code: ErrorCode.INTERNAL, message: `internal error in ${resolved.name}: ${err instanceof Error ? err.message : String(err)}` } };
+    outcome = { exitCode: null, error: { code: ErrorCode.INTERNAL, message: `internal error in ${resolved.name}: ${errorMessage(err)}` } };
   } finally {
     env.deadline.stop();
   }

@@ -2,14 +2,14 @@ import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { ErrorCode, TcpcmdError, encodeFrame, formatAddress, type Address, type ErrorInfo } from '../protocol/index.js';
+import { ErrorCode, TcpcmdError, encodeFrame, formatAddress, type Address, type ErrorInfo, errorMessage } from '../protocol/index.js';
 import { builtinCommands } from './builtins/index.js';
 import type { Command } from './command.js';
 import { silentLogger, type Logger } from './log.js';
 import { resolveServeOptions, type ResolvedServeOptions, type ServeOptions } from './options.js';
 import { PolicyCheck } from './policy.js';
 import { AuthPenalties } from './auth-penalty.js';
-import { isLoopback } from './peer.js';
+import { isLoopback, peerName } from './peer.js';
 import { CommandRegistry } from './registry.js';
 import { Session } from './session.js';
 import type { SessionHost } from './session-host.js';
@@ -74,7 +74,7 @@ export class TcpcmdServer extends EventEmitter implements SessionHost<Session> {
     const listener = net.createServer({ allowHalfOpen: true }, (raw) => this.onConnection(raw));
     listener.maxConnections = this.options.limits.maxSessions + REFUSAL_HEADROOM;
     listener.on('drop', (data?: { remoteAddress?: string; remotePort?: number }) => {
-      const peer = `${data?.remoteAddress ?? '?'}:${data?.remotePort ?? 0}`;
+      const peer = peerName(data);
       this.logger.log({ event: 'refused', peer, code: ErrorCode.TOO_MANY_SESSIONS, message: `dropped at once: ${listener.maxConnections} connections are open` });
     });
     await new Promise<void>((resolve, reject) => {
@@ -124,7 +124,7 @@ export class TcpcmdServer extends EventEmitter implements SessionHost<Session> {
 
   /** A server-level failure: logged, and emitted as 'error' only to whoever listens (never an uncaught throw). */
   private report(err: unknown): void {
-    this.logger.log({ event: 'warning', message: `server error: ${err instanceof Error ? err.message : String(err)}` });
+    this.logger.log({ event: 'warning', message: `server error: ${errorMessage(err)}` });
     if (this.listenerCount('error') > 0) this.emit('error', err);
   }
 
@@ -141,7 +141,7 @@ export class TcpcmdServer extends EventEmitter implements SessionHost<Session> {
 
   private onConnection(raw: net.Socket): void {
     if (!this.serverTls) return this.accept(raw, false);
-    const peer = `${raw.remoteAddress ?? '?'}:${raw.remotePort ?? 0}`;
+    const peer = peerName(raw);
     this.pending.add(raw);
     raw.once('close', () => this.pending.delete(raw));
     void upgradeToTls(raw, this.serverTls, this.options.limits.authTimeoutMs).then((upgrade) => {
@@ -152,7 +152,7 @@ export class TcpcmdServer extends EventEmitter implements SessionHost<Session> {
   }
 
   private accept(socket: net.Socket, isTls: boolean): void {
-    const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    const peer = peerName(socket);
     const refusal = this.refusal(socket);
     if (refusal) {
       this.logger.log({ event: 'refused', peer, code: refusal.code, message: refusal.message });
@@ -254,7 +254,7 @@ function listenError(err: unknown, host: string, port: number): TcpcmdError {
   if (code === 'EADDRINUSE') return new TcpcmdError(ErrorCode.USAGE, `cannot listen on ${where}: the port is in use; pick another with --port (0 picks a free one)`, { cause: err });
   if (code === 'EADDRNOTAVAIL') return new TcpcmdError(ErrorCode.USAGE, `cannot listen on ${where}: this machine has no such address; check --host`, { cause: err });
   if (code === 'EACCES') return new TcpcmdError(ErrorCode.USAGE, `cannot listen on ${where}: permission denied (ports below 1024 need privileges)`, { cause: err });
-  return new TcpcmdError(ErrorCode.IO_ERROR, `cannot listen on ${where}: ${(err as Error).message}`, { cause: err });
+  return new TcpcmdError(ErrorCode.IO_ERROR, `cannot listen on ${where}: ${errorMessage(err)}`, { cause: err });
 }
 
 /** Creates a server and starts listening. */

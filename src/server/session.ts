@@ -18,6 +18,7 @@ import {
 } from '../protocol/index.js';
 import { makeNonce, verifyProof } from '../protocol/auth.js';
 import type { SessionInfo } from './command.js';
+import { peerName } from './peer.js';
 import { RunDeadline } from './run-deadline.js';
 import type { RunAnswer, RunEnv } from './run.js';
 import { PlainAnswers } from './plain-answers.js';
@@ -99,7 +100,7 @@ export class Session {
   private resolveClosed!: () => void;
 
   constructor(private readonly socket: Socket, private readonly host: SessionHost<Session>, id: string, tls: boolean) {
-    this.peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    this.peer = peerName(socket);
     this.info = {
       id,
       remoteAddress: socket.remoteAddress ?? '',

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import type net from 'node:net';
 import tls from 'node:tls';
-import { ErrorCode, TcpcmdError, encodeFrame } from '../protocol/index.js';
+import { ErrorCode, TcpcmdError, encodeFrame, errorMessage } from '../protocol/index.js';
 import type { TlsServerOptions } from './options.js';
 
 /** First byte of a TLS record carrying a handshake (a ClientHello). */
@@ -21,7 +21,7 @@ export function loadServerTls(options: TlsServerOptions): ServerTls {
     context = tls.createSecureContext({ cert: options.cert, key: options.key });
     fingerprint = new X509Certificate(options.cert).fingerprint256;
   } catch (err) {
-    throw new TcpcmdError(ErrorCode.USAGE, `cannot use the TLS certificate and key: ${(err as Error).message} (check that --tls-cert is a PEM certificate and --tls-key its PEM private key)`, { cause: err });
+    throw new TcpcmdError(ErrorCode.USAGE, `cannot use the TLS certificate and key: ${errorMessage(err)} (check that --tls-cert is a PEM certificate and --tls-key its PEM private key)`, { cause: err });
   }
   return { context, fingerprint };
 }

@@ -41,6 +41,19 @@ describe('parseServerMessage', () => {
     expect(parseServerMessage('{"type":"error","code":"NOPE","message":"x"}').ok).toBe(false);
     expect(parseServerMessage('{"type":"error","code":"BAD_FRAME","message":"x","fatal":true}')).toEqual({ ok: true, value: { type: 'error', code: 'BAD_FRAME', message: 'x', fatal: true } });
   });
+
+  it('reads out and done frames field by field: unknown keys dropped, known ones of the wrong type refused', () => {
+    expect(parseServerMessage('{"type":"out","id":1,"stream":"stdout","data":"hi","extra":{"x":1}}'))
+      .toEqual({ ok: true, value: { type: 'out', id: 1, stream: 'stdout', data: 'hi' } });
+    const done = '{"type":"done","id":"a","exitCode":null,"durationMs":5,"signal":"SIGTERM","truncated":true,"error":{"code":"TIMEOUT","message":"t","more":1},"extra":2}';
+    expect(parseServerMessage(done)).toEqual({
+      ok: true,
+      value: { type: 'done', id: 'a', exitCode: null, durationMs: 5, signal: 'SIGTERM', truncated: true, error: { code: 'TIMEOUT', message: 't' } },
+    });
+    expect(parseServerMessage('{"type":"done","id":1,"exitCode":0,"durationMs":3,"signal":9}')).toEqual({ ok: false, message: 'malformed done.signal' });
+    expect(parseServerMessage('{"type":"done","id":1,"exitCode":0,"durationMs":3,"truncated":"yes"}')).toEqual({ ok: false, message: 'malformed done.truncated' });
+    expect(parseServerMessage('{"type":"done","id":1,"exitCode":0,"durationMs":3,"error":{"code":"TIMEOUT"}}')).toEqual({ ok: false, message: 'malformed done.error' });
+  });
 });
 
 describe('auth', () => {

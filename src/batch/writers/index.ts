@@ -1,22 +1,12 @@
 /** The output formats, behind one constructor. */
-import { ErrorCode, TcpcmdError } from '../../protocol/index.js';
 import { csvFormat } from './csv.js';
+import type { OutputFormat } from './formats.js';
 import { jsonFormat } from './json.js';
 import { jsonlFormat } from './jsonl.js';
 import { JunitSink } from './junit.js';
 import { type ByteSink, type ResultSink, RowSink } from './row-sink.js';
 
-export const FORMATS = ['csv', 'jsonl', 'json', 'junit'] as const;
-export type OutputFormat = (typeof FORMATS)[number];
-
-/** Formats a killed batch leaves readable and `--resume` can continue. */
-export const RESUMABLE_FORMATS: readonly OutputFormat[] = ['csv', 'jsonl'];
-
-export function parseFormat(text: string): OutputFormat {
-  const f = text.trim().toLowerCase();
-  if ((FORMATS as readonly string[]).includes(f)) return f as OutputFormat;
-  throw new TcpcmdError(ErrorCode.USAGE, `--format must be one of ${FORMATS.join(', ')}, got "${text}"`);
-}
+export { FORMATS, RESUMABLE_FORMATS, parseFormat, type OutputFormat } from './formats.js';
 
 export interface SinkOptions {
   /** Appending to a file that already has the head (resume). */

@@ -7,7 +7,7 @@
  */
 import { closeSync, writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { ErrorCode, TcpcmdError } from '../../protocol/index.js';
+import { ErrorCode, TcpcmdError, errorMessage } from '../../protocol/index.js';
 import type { OutputRow } from '../columns.js';
 
 /** Bytes out: a file descriptor (synchronous, so a row is in the kernel when write returns) or a stream. */
@@ -18,7 +18,7 @@ export interface ByteSink {
 }
 
 function ioError(what: string, err: unknown): TcpcmdError {
-  return new TcpcmdError(ErrorCode.IO_ERROR, `cannot write ${what}: ${(err as Error).message}`, { cause: err });
+  return new TcpcmdError(ErrorCode.IO_ERROR, `cannot write ${what}: ${errorMessage(err)}`, { cause: err });
 }
 
 /** A file opened by the caller; closed by close(). */

@@ -1,3 +1,4 @@
+import { OutputBackpressure } from '../../client/output-backpressure.js';
 import { Feature } from '../../protocol/index.js';
 import { defineCommand } from '../command.js';
 import { CLIENT_FLAGS, connectOptionsFrom } from '../client-options.js';
@@ -41,14 +42,13 @@ export async function runExec(args: ExecArgs): Promise<void> {
   const connection = await connect(args.target, connectOptionsFrom(args));
   const controller = new AbortController();
   const stopHandlers = onInterrupt(() => controller.abort());
-  const waiting = new Set<NodeJS.WriteStream>();
+  const output = new OutputBackpressure(() => connection.pause(), () => connection.resume());
   let readerGone = false;
   // `tcpcmd exec host 'linux:yes' | head -1`: the reader left, so stop the command, quietly.
   const onStdoutError = (err: NodeJS.ErrnoException): void => {
     if (err.code !== 'EPIPE') throw err;
     readerGone = true;
-    waiting.delete(process.stdout); // its drain will never come: read on, to get the answer
-    connection.resume();
+    output.forget(process.stdout); // its drain will never come: read on, to get the answer
     controller.abort();
   };
   process.stdout.on('error', onStdoutError);
@@ -58,17 +58,8 @@ export async function runExec(args: ExecArgs): Promise<void> {
       signal: controller.signal,
       collect: false,
       onOutput: (stream, data) => {
-        const out = stream === 'stdout' ? process.stdout : process.stderr;
-        if ((readerGone || args.json) && out === process.stdout) return;
-        // Backpressure: stop reading the socket until the terminal or pipe has caught up (one wait per stream).
-        if (!out.write(data) && !waiting.has(out)) {
-          waiting.add(out);
-          connection.pause();
-          out.once('drain', () => {
-            waiting.delete(out);
-            if (waiting.size === 0) connection.resume();
-          });
-        }
+        if ((readerGone || args.json) && stream === 'stdout') return;
+        output.write(stream === 'stdout' ? process.stdout : process.stderr, data);
       },
     });
     if (readerGone) {

@@ -1,5 +1,6 @@
 import { VERSION, isTcpcmdError, ErrorCode } from '../../protocol/index.js';
 import { parseShard, type Shard } from '../../batch/shard.js';
+import { FORMATS } from '../../batch/writers/formats.js';
 import { defineCommand } from '../command.js';
 import { CLIENT_FLAGS, connectOptionsFrom } from '../client-options.js';
 import { Exit } from '../exit-codes.js';
@@ -19,7 +20,7 @@ const RUN_FLAGS = {
   target: flag.target('host[:port] for rows without a target cell', { alias: 't' }),
   targets: flag.file('servers.csv (host, port, name, token_env): every row runs on every server'),
   out: flag.file('Write results here (default: stdout); each row is flushed as its run ends', { alias: 'o' }),
-  format: flag.choice('Output format (default: from the --out extension, else csv)', ['csv', 'jsonl', 'json', 'junit'], { alias: 'f' }),
+  format: flag.choice('Output format (default: from the --out extension, else csv)', FORMATS, { alias: 'f' }),
   concurrency: flag.int('Sessions open at once (default 4)', { alias: 'c', min: 1, max: 1024 }),
   unordered: flag.boolean("Spread one target's rows over several sessions (file order per target is lost)"),
   timeout: flag.ms('Timeout in ms for rows without a timeout cell'),

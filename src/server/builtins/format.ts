@@ -24,7 +24,7 @@ export function formatShare(bytes: number, whole: number): string {
 }
 
 /** Seconds as `3 days, 4:05:06` (`1 day, ...`; just `4:05:06` under a day). */
-export function formatDuration(seconds: number): string {
+export function formatUptime(seconds: number): string {
   const total = Math.max(0, Math.floor(seconds));
   const days = Math.floor(total / 86_400);
   const h = Math.floor((total % 86_400) / 3600);

@@ -1,7 +1,7 @@
 import { uptime as systemUptime } from 'node:os';
 import type { Command } from '../command.js';
 import { print, rejectArguments } from './arguments.js';
-import { formatDuration, formatKeyValues } from './format.js';
+import { formatUptime, formatKeyValues } from './format.js';
 
 export const uptime: Command = {
   name: 'uptime',
@@ -13,8 +13,8 @@ export const uptime: Command = {
     const systemSeconds = Math.floor(systemUptime());
     const serverSeconds = Math.floor(process.uptime());
     return print(ctx, formatKeyValues([
-      ['system', formatDuration(systemSeconds)],
-      ['server', formatDuration(serverSeconds)],
+      ['system', formatUptime(systemSeconds)],
+      ['server', formatUptime(serverSeconds)],
     ]), { kind: 'uptime', systemSeconds, serverSeconds });
   },
 };

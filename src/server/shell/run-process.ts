@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { ErrorCode, isTcpcmdError } from '../../protocol/index.js';
+import { ErrorCode, isTcpcmdError, errorMessage } from '../../protocol/index.js';
 import type { RunOutcome } from '../command.js';
 import { drainAfterExit } from './drain-after-exit.js';
 import { killTree } from './kill-tree.js';
@@ -119,5 +119,5 @@ function fromExit({ code, signal }: Exit): RunOutcome {
 
 function writeFailed(error: unknown): RunOutcome {
   if (isTcpcmdError(error)) return { exitCode: null, error: error.toJSON() };
-  return failure(ErrorCode.INTERNAL, `output could not be delivered: ${error instanceof Error ? error.message : String(error)}`);
+  return failure(ErrorCode.INTERNAL, `output could not be delivered: ${errorMessage(error)}`);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatColumns, formatDuration, formatKeyValues, formatPercent, formatShare } from '../../../src/server/builtins/format.js';
+import { formatBytes, formatColumns, formatUptime, formatKeyValues, formatPercent, formatShare } from '../../../src/server/builtins/format.js';
 
 describe('format helpers', () => {
   it('formats bytes in binary units', () => {
@@ -18,10 +18,10 @@ describe('format helpers', () => {
   });
 
   it('formats durations as days and a clock', () => {
-    expect(formatDuration(0)).toBe('0:00:00');
-    expect(formatDuration(65.9)).toBe('0:01:05');
-    expect(formatDuration(86_400 + 5)).toBe('1 day, 0:00:05');
-    expect(formatDuration(3 * 86_400 + 4 * 3600 + 5 * 60 + 6)).toBe('3 days, 4:05:06');
+    expect(formatUptime(0)).toBe('0:00:00');
+    expect(formatUptime(65.9)).toBe('0:01:05');
+    expect(formatUptime(86_400 + 5)).toBe('1 day, 0:00:05');
+    expect(formatUptime(3 * 86_400 + 4 * 3600 + 5 * 60 + 6)).toBe('3 days, 4:05:06');
   });
 
   it('aligns key: value lines', () => {
