@@ -1,6 +1,6 @@
 /** What every part of the `ui` process shares: how to reach servers, the list, the temp folder, the open pages. */
 import type { ConnectOptions } from '../client/index.js';
-import { isTcpcmdError } from '../protocol/index.js';
+import { errorMessage, isTcpcmdError } from '../protocol/index.js';
 import type { BatchTarget } from './batch-api.js';
 import type { UiMessage } from './messages.js';
 
@@ -21,7 +21,7 @@ export interface UiContext {
 
 /** An error as the CLI words it: `message (CODE)`, without a repeated `host:port: ` head. */
 export function describe(err: unknown, where?: string): string {
-  if (!isTcpcmdError(err)) return err instanceof Error ? err.message : String(err);
+  if (!isTcpcmdError(err)) return errorMessage(err);
   const message = where !== undefined && err.message.startsWith(`${where}: `) ? err.message.slice(where.length + 2) : err.message;
   return `${message} (${err.code})`;
 }
