@@ -6,7 +6,7 @@
  * with one message shape: `--timeout: expected a duration in ms (e.g. 5000),
  * got "abc"`.
  */
-import { ErrorCode, MAX_TIMER_MS, TcpcmdError, parseDuration, parseHostPort } from '../protocol/index.js';
+import { ErrorCode, MAX_TIMER_MS, TcpcmdError, errorMessage, parseDuration, parseHostPort } from '../protocol/index.js';
 
 /** A flag: `--name value` (or `--name` for a boolean), with its reader. `T` includes undefined when it has no default. */
 export interface Flag<T> {
@@ -97,7 +97,7 @@ export const read = {
       parseHostPort(text);
     } catch (err) {
       // The text is quoted once, after "got": the detail says what in it is wrong.
-      const why = (err as Error).message.replace(/^(port|host) in "[^"]*"/, 'the $1').replace(/^(\[[^\]]*\]) in "[^"]*"/, '$1').replace(/^"[^"]*" has/, 'it has');
+      const why = errorMessage(err).replace(/^(port|host) in "[^"]*"/, 'the $1').replace(/^(\[[^\]]*\]) in "[^"]*"/, '$1').replace(/^"[^"]*" has/, 'it has');
       throw new FlagProblem('host[:port] (e.g. 127.0.0.1:10000, or [::1]:10000 for IPv6)', why);
     }
     return text.trim();
