@@ -4,7 +4,7 @@
  * INTERRUPTED error; enquirer signals it by rejecting with an empty string.
  */
 import type { Readable, Writable } from 'node:stream';
-import enquirer from 'enquirer';
+import type enquirer from 'enquirer';
 import { ErrorCode, TcpcmdError } from '../protocol/index.js';
 
 export interface PromptStreams {
@@ -22,8 +22,10 @@ export async function ask<T>(streams: PromptStreams, question: QuestionWithoutNa
   if (streams.input !== process.stdin && (streams.input as { isTTY?: boolean }).isTTY !== true) {
     throw new TcpcmdError(ErrorCode.USAGE, 'prompts need a terminal: give the target (and the token) on the command line');
   }
+  // Loaded on the first question: a piped session never asks one, and loading it was a share of its start-up.
+  const { prompt } = (await import('enquirer')).default;
   try {
-    const answers = await enquirer.prompt<{ answer: T }>({
+    const answers = await prompt<{ answer: T }>({
       ...question,
       name: 'answer',
       // enquirer types its streams as the process's; any Readable/Writable pair works.
