@@ -10,7 +10,8 @@ import type { Writable } from 'node:stream';
 import type { ConnectOptions } from '../client/types.js';
 import { ErrorCode, TcpcmdError, positiveMs, errorMessage } from '../protocol/index.js';
 import type { OutputRow } from './columns.js';
-import { STDIN_NAME, type Spooled, spoolStream, validateInput } from './input.js';
+import { validateInput } from './input.js';
+import { STDIN_NAME, type Spooled, spoolStream } from './spool.js';
 import { buildPlan, concurrencyHint } from './plan.js';
 import { type ProgressReporter, colorWanted, lineProgress, noProgress, progressWanted } from './progress.js';
 import { type ResumeFormat, type ResumeState, loadResume, prepareResumeFile } from './resume.js';
@@ -174,6 +175,7 @@ function openSink(settings: Settings, options: BatchOptions, resume: ResumeState
  * cannot be read or written; otherwise resolves with the summary, whose
  * exitCode is the one to exit with.
  */
+// size-allowance: the steps of a batch in order (settings, input, plan, output, run, summary); to split: the summary and the output set-up out of it.
 export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const startedAt = Date.now();
   const env = options.env ?? process.env;

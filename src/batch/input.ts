@@ -4,20 +4,13 @@
  * runner: kept from the check when the file is small (KEEP_ROWS), else
  * streamed from the file again, so memory stays flat whatever its size.
  */
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { ErrorCode, TcpcmdError, type Parsed, errorMessage } from '../protocol/index.js';
+import { ErrorCode, TcpcmdError, type Parsed } from '../protocol/index.js';
 import { type ExpectExit, INPUT_COLUMNS, type InputColumn, isKnownColumn, isTranscriptColumn, mapHeader, normalizeColumnName } from './columns.js';
 import { CsvSyntaxError, isBlankRecord, readCellBatches, readCsvBatches } from './csv-records.js';
 import { cachedExpect, parseExpectExit, parseTimeout } from './expect.js';
 import { ProblemList } from './problems.js';
 import { ALL, type Shard, inShard } from './shard.js';
 import { type BatchTarget, resolveTargetCell } from './targets.js';
-
-export const STDIN_NAME = '<stdin>';
 
 export interface InputRow {
   /** Data row number: 1 for the first row after the header; blank lines do not count. */
@@ -174,6 +167,7 @@ function extend(range: RowRange | null | undefined, start: number, end: number, 
  * only problem is rows without a target. A header problem or a CSV syntax
  * error stops the check there. Rows are kept only for a small file (keepRows).
  */
+// size-allowance: one pass over the file that checks and keeps rows at once; to split: the per-record bookkeeping into a class.
 export async function validateInput(path: string, options: ValidateOptions = {}): Promise<ValidatedInput> {
   const displayName = options.displayName ?? path;
   const knownTargets = options.knownTargets ?? new Map<string, BatchTarget>();
@@ -288,23 +282,4 @@ export async function* readRowBatches(
     }
     if (rows.length > 0) yield rows;
   }
-}
-
-export interface Spooled {
-  path: string;
-  cleanup(): Promise<void>;
-}
-
-/** Copies stdin to a temp file, so it can be validated and then streamed again in constant memory. */
-export async function spoolStream(stream: NodeJS.ReadableStream): Promise<Spooled> {
-  const dir = await mkdtemp(join(tmpdir(), 'tcpcmd-stdin-'));
-  const path = join(dir, 'input.csv');
-  const cleanup = (): Promise<void> => rm(dir, { recursive: true, force: true });
-  try {
-    await pipeline(stream, createWriteStream(path));
-  } catch (err) {
-    await cleanup();
-    throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot read ${STDIN_NAME}: ${errorMessage(err)}`, { cause: err });
-  }
-  return { path, cleanup };
 }

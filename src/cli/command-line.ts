@@ -1,3 +1,4 @@
+// size-allowance: the fast path and the yargs path over one declaration, kept together while the flag story settles; to split: each path in a file of its own.
 /**
  * Reading a command line, two ways, from the one declaration of each
  * command (command.ts, flags.ts):

@@ -40,6 +40,7 @@ export async function connect(target: string | Address, options: ConnectOptions 
   }
 }
 
+// size-allowance: the handshake as one state machine over the frames; to split: the hello/auth/ready steps apart from the socket set-up.
 async function connectOnce(address: Address, options: ConnectOptions): Promise<Connection> {
   const where = formatAddress(address);
   const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;

@@ -1,3 +1,4 @@
+// size-allowance: the REPL's loop and its meta commands together for now; to split: the meta commands apart from the loop.
 /**
  * The interactive client: a read-eval-print loop, a thin layer over the
  * client library (connect, run with streaming and cancel, reconnect) and the

@@ -1,3 +1,4 @@
+// size-allowance: one session's whole life in one class for now; to split along its ideas: the handshake and auth, the plain-text (inline) mode, apart from its frame I/O.
 import type { Socket } from 'node:net';
 import {
   BatchedWriter,

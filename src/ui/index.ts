@@ -50,6 +50,7 @@ function refuseUpgrade(socket: Socket, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
 }
 
+// size-allowance: the page server's start-up in order (token, routes, sockets, listen); to split: the WebSocket wiring apart.
 export async function startUi(options: UiOptions = {}): Promise<UiServer> {
   const env = options.env ?? process.env;
   const targets: BatchTarget[] = options.targets !== undefined ? await loadTargets(options.targets, env) : [];
