@@ -1,14 +1,16 @@
 /**
  * CPU, RAM and disk figures for the dashboard, from the supervision builtins'
- * answers: their structured `data` when the server sends it, else their text
- * (`usage: 12.5%`, `used: 1.1 GiB (4.7%)`), which every server version gives.
+ * answers: their data (`RunResult.data`, negotiated in hello) when the server
+ * sends it, else their text (`usage: 12.5%`, `used: 1.1 GiB (4.7%)`), which
+ * servers without the `data` feature still give.
  */
+import type { RunData, SpaceData } from '../protocol/index.js';
 import type { Metrics } from './messages.js';
 
 /** What the adapter reads of a run: its text, and its data when the server sent some. */
 export interface Answer {
   stdout: string;
-  data?: unknown;
+  data?: RunData;
 }
 
 interface SpaceFigures {
@@ -33,25 +35,17 @@ function percent(text: string | undefined): number | null {
   return m ? Number(m[1]) : null;
 }
 
-function num(v: unknown): number | null {
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
-}
-
-/** The answer's data when it is of this kind. */
-function dataOf(answer: Answer, kind: string): Record<string, unknown> | undefined {
-  const d = answer.data;
-  return typeof d === 'object' && d !== null && (d as { kind?: unknown }).kind === kind ? (d as Record<string, unknown>) : undefined;
-}
-
 export function cpuPercent(answer: Answer): number | null {
-  const data = dataOf(answer, 'cpu');
-  return data ? num(data.usagePercent) : percent(field(answer.stdout, 'usage'));
+  if (answer.data?.kind === 'cpu') return answer.data.usagePercent;
+  return percent(field(answer.stdout, 'usage'));
 }
 
 /** `ram` or `disk`: used share, used and total bytes. */
 export function space(answer: Answer, kind: 'ram' | 'disk'): SpaceFigures {
-  const data = dataOf(answer, kind);
-  if (data) return { percent: num(data.usagePercent), used: num(data.usedBytes), total: num(data.totalBytes) };
+  if (answer.data?.kind === kind) {
+    const d: SpaceData = answer.data;
+    return { percent: d.usagePercent, used: d.usedBytes, total: d.totalBytes };
+  }
   const used = field(answer.stdout, 'used');
   return { percent: percent(used), used: bytes(used), total: bytes(field(answer.stdout, 'total')) };
 }

@@ -1,6 +1,7 @@
 /** The page: three views over one WebSocket to the `ui` process. */
 import './style.css';
 import { Commands } from './commands.js';
+import { CsvBatch } from './csv.js';
 import { $ } from './dom.js';
 import { Live } from './live.js';
 
@@ -18,4 +19,7 @@ live.on((m) => {
   if (m.t === 'hello') link.textContent = `ui ${m.version}`;
 });
 for (const b of document.querySelectorAll<HTMLButtonElement>('.view-button')) b.addEventListener('click', () => showView(b.dataset.view ?? 'commands'));
-new Commands(live, () => undefined);
+// The CSV view's "Run on" follows the open tabs.
+const views: { csv?: CsvBatch } = {};
+const commands = new Commands(live, () => views.csv?.refreshTargets());
+views.csv = new CsvBatch(live, () => commands.open);
