@@ -32,4 +32,6 @@ for (const line of runLines) console.log(`  ${line}`);
 console.log(`\ndemo: results are in results.csv — open it, or run the batch yourself:`);
 console.log('  ./bin/tcpcmd.js serve --port 10000 &');
 console.log('  ./bin/tcpcmd.js run samples/commands.csv --target 127.0.0.1:10000 --out results.csv');
+console.log(`\ndemo: next, try the web page (connect, commands, this CSV, a fleet dashboard; docs/ui.md):`);
+console.log('  ./bin/tcpcmd.js ui          # then open the URL it prints, and Connect to localhost:10000');
 process.exitCode = code ?? 1;

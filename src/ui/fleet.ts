@@ -10,9 +10,9 @@ import type { FleetServer, UiMessage } from './messages.js';
 import { metricsOf } from './metrics.js';
 import { openConnection, runEnd } from './tab.js';
 
-/** One poll every 5 s, 60 kept: the last five minutes. */
-export const POLL_MS = 5_000;
-const KEPT = 60;
+/** One poll every 2 s (as Glances refreshes), 150 kept: the last five minutes. */
+export const POLL_MS = 2_000;
+const KEPT = 150;
 
 class Member {
   readonly view: FleetServer;
@@ -42,7 +42,15 @@ class Member {
     return this.opening;
   }
 
-  async poll(): Promise<void> {
+  /** A poll in flight: a slow server is not asked again before it answers. */
+  busy: Promise<void> | undefined;
+
+  poll(): Promise<void> {
+    this.busy ??= this.pollOnce().finally(() => (this.busy = undefined));
+    return this.busy;
+  }
+
+  private async pollOnce(): Promise<void> {
     try {
       const conn = await this.connection();
       // Pipelined: the three answers take one round trip (and cpu's 250 ms sample).
@@ -67,7 +75,6 @@ export class Fleet {
   private readonly members: Member[];
   private timer: NodeJS.Timeout | undefined;
   private pages = 0;
-  private polling: Promise<void> | undefined;
 
   constructor(private readonly ctx: UiContext) {
     this.members = ctx.targets.map((t) => new Member(t, ctx));
@@ -79,7 +86,7 @@ export class Fleet {
 
   /** A page opened: poll now and every POLL_MS while any is open. */
   pageOpened(): void {
-    if (this.pages++ === 0 && this.members.length > 0) void this.tick();
+    if (this.pages++ === 0 && this.members.length > 0) this.tick();
   }
 
   pageClosed(): void {
@@ -89,12 +96,11 @@ export class Fleet {
     }
   }
 
-  private async tick(): Promise<void> {
-    this.polling = Promise.all(this.members.map((m) => m.poll())).then(() => undefined);
-    await this.polling;
-    this.ctx.broadcast({ t: 'fleet', servers: this.servers });
+  /** Each server is polled on its own: one that takes long to answer holds back no other. */
+  private tick(): void {
+    for (const m of this.members) if (!m.busy) void m.poll().then(() => this.ctx.broadcast({ t: 'fleet', servers: this.servers }));
     if (this.pages > 0) {
-      this.timer = setTimeout(() => void this.tick(), POLL_MS);
+      this.timer = setTimeout(() => this.tick(), POLL_MS);
       this.timer.unref();
     }
   }
@@ -118,7 +124,7 @@ export class Fleet {
   async close(): Promise<void> {
     clearTimeout(this.timer);
     this.pages = 0;
-    await this.polling?.catch(() => undefined);
+    await Promise.all(this.members.map((m) => m.busy));
     await Promise.all(this.members.map((m) => m.close()));
   }
 }

@@ -9,7 +9,7 @@ import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { BIN } from './cli.js';
 
 const CANDIDATES = ['chromium-headless-shell', 'chromium', 'chromium-browser'];
@@ -137,4 +137,9 @@ export async function startServe(args: string[] = []): Promise<ServeProcess> {
       await exited;
     },
   };
+}
+
+/** Waits until one of the elements' text matches (bounded by the test's own timeout, not a clock here). */
+export async function seen(locator: Locator, text: RegExp): Promise<void> {
+  await locator.filter({ hasText: text }).first().waitFor({ timeout: 0 });
 }

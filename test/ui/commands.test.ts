@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { type Browser, type ServeProcess, type UiProcess, launchBrowser, noBrowser, screenshot, startServe, startUi } from '../helpers/browser.js';
+import { type Browser, type ServeProcess, type UiProcess, launchBrowser, noBrowser, screenshot, seen, startServe, startUi } from '../helpers/browser.js';
 
 /** Whether a process with this pid still runs. */
 function alive(pid: number): boolean {
@@ -29,11 +29,6 @@ function commandLines(): string[] {
     }
   }
   return out;
-}
-
-/** Waits until the element's text matches (bounded by the test's timeout). */
-async function seen(locator: Locator, text: RegExp): Promise<void> {
-  await locator.filter({ hasText: text }).first().waitFor({ timeout: 0 });
 }
 
 /** Waits for `check` (bounded by the test's timeout). */
@@ -122,6 +117,18 @@ describe.skipIf(noBrowser)('tcpcmd ui in a browser: connect and commands', () =>
     await page.locator('#listed-form').getByRole('button', { name: 'Connect' }).click();
     await seen(page.locator('#status'), new RegExp(`connected to web-1 \\(127\\.0\\.0\\.1:${listedPort}\\)`));
     expect(await page.getByRole('tab').count()).toBe(2);
+  });
+
+  it('says when reset drops the connection, and when it is back', async () => {
+    await page.getByRole('tab', { name: new RegExp(`^web-1`) }).click();
+    await page.getByLabel('Command', { exact: true }).fill('reset');
+    await page.getByLabel('Command', { exact: true }).press('Enter');
+    const log = page.getByRole('log').and(page.locator(':visible'));
+    await seen(log, new RegExp(`connection to 127\\.0\\.0\\.1:${listedPort} lost: .*reconnecting…`));
+    await seen(log, new RegExp(`reconnected to 127\\.0\\.0\\.1:${listedPort}`));
+    await page.getByLabel('Command', { exact: true }).fill('echo back again');
+    await page.getByLabel('Command', { exact: true }).press('Enter');
+    await seen(log, /back again\nexit 0/);
   });
 
   it('downloads the session transcript, which tcpcmd run replays', async () => {

@@ -1,13 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { type Browser, type ServeProcess, type UiProcess, launchBrowser, noBrowser, screenshot, startServe, startUi } from '../helpers/browser.js';
-
-async function seen(locator: Locator, text: RegExp): Promise<void> {
-  await locator.filter({ hasText: text }).first().waitFor({ timeout: 0 }); // bounded by the test's timeout
-}
+import { type Browser, type ServeProcess, type UiProcess, launchBrowser, noBrowser, screenshot, seen, startServe, startUi } from '../helpers/browser.js';
 
 describe.skipIf(noBrowser)('tcpcmd ui in a browser: a Commands CSV', () => {
   let browser: Browser;

@@ -2,6 +2,7 @@
 import './style.css';
 import { Commands } from './commands.js';
 import { CsvBatch } from './csv.js';
+import { Dashboard } from './dashboard.js';
 import { $ } from './dom.js';
 import { Live } from './live.js';
 
@@ -23,3 +24,4 @@ for (const b of document.querySelectorAll<HTMLButtonElement>('.view-button')) b.
 const views: { csv?: CsvBatch } = {};
 const commands = new Commands(live, () => views.csv?.refreshTargets());
 views.csv = new CsvBatch(live, () => commands.open);
+new Dashboard(live);
