@@ -2,6 +2,13 @@ import { isUtf8 } from 'node:buffer';
 
 export const DEFAULT_MAX_FRAME = 1024 * 1024;
 
+/**
+ * Longest frame a server reads before the handshake is done: a `hello` or an
+ * `auth` takes a few hundred bytes, so nobody unauthenticated gets to make
+ * the server hold (or parse) a megabyte.
+ */
+export const HANDSHAKE_MAX_FRAME = 4096;
+
 export type LineEvent =
   | { kind: 'line'; line: string }
   /** A line was not valid UTF-8; the decoder goes on with the next line. */
@@ -32,8 +39,18 @@ export class LineDecoder {
 
   private readonly keepCR: boolean;
 
-  constructor(private readonly maxLine: number = DEFAULT_MAX_FRAME, options: LineDecoderOptions = {}) {
+  constructor(private maxLine: number = DEFAULT_MAX_FRAME, options: LineDecoderOptions = {}) {
     this.keepCR = options.keepCR === true;
+  }
+
+  /** Changes the limit for what is decoded from now on (e.g. raised once a peer has authenticated). */
+  setLimit(maxLine: number): void {
+    this.maxLine = maxLine;
+  }
+
+  /** The limit in force. */
+  get limit(): number {
+    return this.maxLine;
   }
 
   /** Feeds a chunk; returns the events it completes, in order. */

@@ -71,8 +71,33 @@ function fail<T>(message: string): Parsed<T> {
   return { ok: false, message };
 }
 
+/**
+ * How deep a frame may nest. Every frame of the protocol is a flat object or
+ * close to it; JSON.parse of a line nested half a million levels deep takes a
+ * quarter of a second, so depth is checked before it parses anything.
+ */
+export const MAX_FRAME_DEPTH = 32;
+
+/** Whether `line` nests arrays and objects no deeper than `max` (brackets inside strings do not count). One pass, no allocation. */
+export function nestsWithin(line: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // a backslash: the next character is escaped
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > max) return false;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return true;
+}
+
 /** A frame's JSON object, or what is wrong with the line. */
 function parseObject(line: string): Record<string, unknown> | string {
+  if (!nestsWithin(line, MAX_FRAME_DEPTH)) return `frame nests deeper than ${MAX_FRAME_DEPTH} levels`;
   let v: unknown;
   try {
     v = JSON.parse(line);

@@ -3,7 +3,7 @@ import { isLoopback } from './peer.js';
 export interface PenaltyOptions {
   /** Failed proofs from one address before it is shut out. */
   after: number;
-  /** First shut-out; each further failure doubles it, up to `maxMs`. */
+  /** First shut-out; each further failure adds as much again, up to `maxMs`. */
   baseMs: number;
   maxMs: number;
   /** Addresses remembered at most (the oldest are forgotten first), so a spread of sources cannot grow memory. */
@@ -17,7 +17,9 @@ const DEFAULTS: PenaltyOptions = { after: 5, baseMs: 30_000, maxMs: 15 * 60_000,
  * Shuts an address out for a while after repeated failed proofs, as
  * OpenSSH's PerSourcePenalties does: the 1 s delay slows one connection's
  * guessing, this stops a guesser from multiplying it with parallel
- * connections. Loopback is never shut out (one local user must not be able to
+ * connections. Sessions check it before each proof, not only when a
+ * connection opens, so proofs sent together on many connections opened
+ * before the shut-out are not checked either. Loopback is never shut out (one local user must not be able to
  * lock out the others), and a success forgives the address.
  */
 export class AuthPenalties {
@@ -34,7 +36,8 @@ export class AuthPenalties {
     const entry = this.byAddress.get(address) ?? { failures: 0, until: 0, last: 0 };
     entry.failures += 1;
     entry.last = now();
-    if (entry.failures >= after) entry.until = entry.last + Math.min(maxMs, baseMs * 2 ** (entry.failures - after));
+    // Grows by one step per failure (30 s, 60 s, 90 s, ...), not by doubling: a burst of proofs sent together cannot jump it to the maximum.
+    if (entry.failures >= after) entry.until = entry.last + Math.min(maxMs, baseMs * (entry.failures - after + 1));
     this.byAddress.delete(address); // re-insert: the map's order is least recently failed first
     this.byAddress.set(address, entry);
     while (this.byAddress.size > maxAddresses) this.byAddress.delete(this.byAddress.keys().next().value as string);

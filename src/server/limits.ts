@@ -3,11 +3,15 @@ import { DEFAULT_MAX_FRAME, ErrorCode, MAX_TIMER_MS, TcpcmdError } from '../prot
 export interface Limits {
   /** Sessions open at once; one more is refused with TOO_MANY_SESSIONS. */
   maxSessions: number;
+  /** Connections that have not finished the handshake (TLS, hello, auth) at once; see HandshakeGate. */
+  maxStartups: number;
+  /** Of those, from one address (loopback included). */
+  maxPerAddress: number;
   /** Longest frame (line) accepted, in bytes. Also the most command text that may wait in one session. */
   maxFrame: number;
   /** Runs waiting in one session (pipelined); one more is answered QUEUE_FULL. */
   maxQueue: number;
-  /** A session with nothing running and nothing said for this long is closed. 0 = never. */
+  /** A session with nothing running and no whole frame (or line) received for this long is closed. 0 = never. */
   idleTimeoutMs: number;
   /** A client must finish the TLS handshake, hello (and auth) within this long. 0 = no limit. */
   authTimeoutMs: number;
@@ -23,6 +27,9 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = {
   maxSessions: 256,
+  maxStartups: 128,
+  // `tcpcmd run --concurrency 64` from one machine opens 64 sessions at once.
+  maxPerAddress: 64,
   maxFrame: DEFAULT_MAX_FRAME,
   maxQueue: 1024,
   idleTimeoutMs: 0,
@@ -39,6 +46,8 @@ export const MIN_FRAME = 256;
 /** Bounds of each limit: the least value and whether it is a duration (capped at MAX_TIMER_MS). */
 const BOUNDS: Record<keyof Limits, { min: number; timer: boolean; zero?: string }> = {
   maxSessions: { min: 1, timer: false },
+  maxStartups: { min: 1, timer: false },
+  maxPerAddress: { min: 1, timer: false },
   maxFrame: { min: MIN_FRAME, timer: false },
   maxQueue: { min: 1, timer: false },
   idleTimeoutMs: { min: 0, timer: true, zero: 'never' },

@@ -16,7 +16,9 @@ export type LogEvent =
   | { event: 'reset'; sessions: number }
   | { event: 'shutdown'; reason: string }
   | { event: 'notice'; message: string }
-  | { event: 'warning'; message: string };
+  | { event: 'warning'; message: string }
+  /** `count` more events of one kind (`what`) from `address` in the last `seconds`, not logged one by one (`*`: other addresses). */
+  | { event: 'repeated'; address: string; what: string; count: number; seconds: number };
 
 export interface Logger {
   log(event: LogEvent): void;
@@ -38,7 +40,8 @@ export function streamLogger(out: Writable, format: LogFormat = 'text'): Logger 
     log(event) {
       const time = isoTime(Date.now());
       // `{"time":…,` then the event's own fields: the same object as spreading it, without the copy.
-      writer.write(format === 'json' ? `{"time":"${time}",${JSON.stringify(event).slice(1)}\n` : `${time} ${formatText(event)}\n`);
+      // JSON escapes C0 controls itself; C1 codes and line separators are escaped too, as in text lines.
+      writer.write(format === 'json' ? `{"time":"${time}",${escapeControls(JSON.stringify(event)).slice(1)}\n` : `${time} ${formatText(event)}\n`);
     },
   };
 }
@@ -99,6 +102,8 @@ function formatText(e: LogEvent): string {
         return `NOTICE: ${e.message}`;
       case 'warning':
         return `WARNING: ${e.message}`;
+      case 'repeated':
+        return `${e.address} ${e.what}: ${e.count} more in the last ${e.seconds} s (counted, not logged one by one)`;
     }
   })();
   return escapeControls(line);

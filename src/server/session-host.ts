@@ -1,6 +1,7 @@
+import type { ErrorInfo } from '../protocol/index.js';
 import type { AuthPenalties } from './auth-penalty.js';
 import type { Command } from './command.js';
-import type { Logger } from './log.js';
+import type { LogEvent, Logger } from './log.js';
 import type { ResolvedServeOptions } from './options.js';
 import type { PolicyCheck } from './policy.js';
 import type { CommandRegistry } from './registry.js';
@@ -23,5 +24,9 @@ export interface SessionHost<S> {
   commandNames(): string[];
   requestReset(): void;
   requestKill(): void;
+  /** The handshake is done: the session takes a session slot, or is told why not. */
+  sessionReady(session: S): ErrorInfo | undefined;
   sessionClosed(session: S): void;
+  /** Logs an event of a connection that is not (yet) a session: the first of its kind from its address per interval; the rest are counted. */
+  logRepeated(address: string, what: string, event: LogEvent): void;
 }

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import {
   BatchedWriter,
   ErrorCode,
+  HANDSHAKE_MAX_FRAME,
   LineDecoder,
   PROTOCOL_VERSION,
   TcpcmdError,
@@ -20,6 +21,7 @@ import {
 import { makeNonce, verifyProof } from '../protocol/auth.js';
 import type { SessionInfo } from './command.js';
 import { peerName } from './peer.js';
+import type { HandshakeTicket } from './handshake-gate.js';
 import { RunDeadline } from './run-deadline.js';
 import type { RunAnswer, RunEnv } from './run.js';
 import { PlainAnswers } from './plain-answers.js';
@@ -91,6 +93,11 @@ export class Session {
   /** Why the session ended, for the log. */
   closeReason = 'the client closed the connection';
   private handshakeTimer: NodeJS.Timeout | undefined;
+  /** Through the handshake and counted as a session (--max-sessions). */
+  established = false;
+  /** When the client last sent a whole frame (or a run ended): --idle-timeout counts from it. */
+  private lastHeard = performance.now();
+  private idleTimer: NodeJS.Timeout | undefined;
   private drainWaiters: (() => void)[] = [];
   /** Every byte to the client goes through it, so frames of one turn leave in one write. */
   private readonly writer: BatchedWriter;
@@ -100,7 +107,14 @@ export class Session {
   private readonly closedPromise: Promise<void>;
   private resolveClosed!: () => void;
 
-  constructor(private readonly socket: Socket, private readonly host: SessionHost<Session>, id: string, tls: boolean) {
+  constructor(
+    private readonly socket: Socket,
+    private readonly host: SessionHost<Session>,
+    id: string,
+    tls: boolean,
+    /** Its place in the server's handshake budget, left once the handshake is done. */
+    private readonly ticket?: HandshakeTicket,
+  ) {
     this.peer = peerName(socket);
     this.info = {
       id,
@@ -110,7 +124,8 @@ export class Session {
       localPort: socket.localPort ?? 0,
       tls,
     };
-    this.decoder = new LineDecoder(host.options.limits.maxFrame);
+    // Until the handshake is done only small frames are read: an unauthenticated peer cannot make the server hold or parse a large one.
+    this.decoder = new LineDecoder(Math.min(HANDSHAKE_MAX_FRAME, host.options.limits.maxFrame));
     this.writer = new BatchedWriter(socket);
     this.runEnv = {
       server: { registry: host.registry, policy: host.policy, logger: host.logger, limits: host.options.limits },
@@ -148,14 +163,22 @@ export class Session {
       const what = host.options.token === undefined ? 'no hello (or first command line)' : 'no successful auth';
       this.handshakeTimer = setTimeout(() => this.fail(ErrorCode.AUTH_TIMEOUT, `${what} within ${authTimeoutMs} ms (--auth-timeout); reconnect and try again`), authTimeoutMs);
     }
-    if (idleTimeoutMs > 0) {
-      // `on`, not setTimeout's callback (a one-time listener): a session that was busy when the
-      // timer first fired must still be closed once it falls idle (the next write re-arms the timer).
-      socket.setTimeout(idleTimeoutMs);
-      socket.on('timeout', () => {
-        if (!this.runs.busy) this.close({ code: ErrorCode.IDLE_TIMEOUT, message: `idle for ${idleTimeoutMs} ms` });
-      });
-    }
+    if (idleTimeoutMs > 0) this.armIdle(idleTimeoutMs);
+  }
+
+  /**
+   * Idle is measured on whole frames, not bytes: a client that trickles a
+   * byte a second never finishes a frame, so it is idle all the same.
+   */
+  private armIdle(ms: number): void {
+    this.idleTimer = setTimeout(() => {
+      if (this.state === 'closed') return;
+      const { idleTimeoutMs } = this.host.options.limits;
+      const quiet = performance.now() - this.lastHeard;
+      if (this.runs.busy) this.armIdle(idleTimeoutMs);
+      else if (quiet >= idleTimeoutMs - 1) this.close({ code: ErrorCode.IDLE_TIMEOUT, message: `idle for ${idleTimeoutMs} ms` });
+      else this.armIdle(Math.ceil(idleTimeoutMs - quiet));
+    }, ms).unref();
   }
 
   /** Resolves once the socket is closed. */
@@ -180,8 +203,11 @@ export class Session {
       return;
     }
     this.firstByte ??= chunk.find((byte) => byte !== 0x20 && byte !== 0x09 && byte !== 0x0d && byte !== 0x0a);
+    // A plain-text client on a server without a token: its first line is already a command, with the full frame limit.
+    if (this.state === 'greeting' && this.plainText && this.host.options.token === undefined) this.decoder.setLimit(this.host.options.limits.maxFrame);
     const events = this.decoder.push(chunk);
     this.watchQuiet();
+    if (!this.established) this.ticket?.partial(this.decoder.buffered > 0);
     // A chunk that was already on its way when reading paused joins the lines still waiting.
     this.backlog = this.backlogAt < this.backlog.length ? this.backlog.slice(this.backlogAt).concat(events) : events;
     this.backlogAt = 0;
@@ -203,9 +229,12 @@ export class Session {
       }
       const event = this.backlog[this.backlogAt++] as LineEvent;
       if (event.kind === 'too-large') {
-        this.fail(ErrorCode.FRAME_TOO_LARGE, `a frame passed the limit of ${this.host.options.limits.maxFrame} bytes`);
+        const before = this.established ? '' : ' for frames before the handshake is done';
+        this.fail(ErrorCode.FRAME_TOO_LARGE, `a frame passed the limit of ${this.decoder.limit} bytes${before}`);
         break;
       }
+      this.lastHeard = performance.now();
+      if (!this.established) this.ticket?.progressed();
       if (event.kind === 'bad-utf8') this.badFrame('frame is not valid UTF-8');
       else this.onLine(event.line);
     }
@@ -305,6 +334,9 @@ export class Session {
     }
     if (this.state === 'auth') {
       if (msg.type !== 'auth') return this.fail(ErrorCode.AUTH_REQUIRED, 'this server requires a token: authenticate before sending commands (set TCPCMD_TOKEN)');
+      // Proofs are checked one at a time as they arrive: once an address is shut out, the proofs its other connections send are not checked at all.
+      const shutOut = this.host.penalties.blockedFor(this.info.remoteAddress);
+      if (shutOut > 0) return this.fail(ErrorCode.AUTH_FAILED, `too many failed authentications from ${this.info.remoteAddress}: try again in ${Math.ceil(shutOut / 1000)} s, with the right token`);
       const token = this.host.options.token ?? '';
       if (verifyProof(token, this.nonce, msg.hmac)) this.becomeReady();
       else this.authFailed();
@@ -335,6 +367,11 @@ export class Session {
   }
 
   private becomeReady(): void {
+    const full = this.host.sessionReady(this);
+    if (full) return this.fail(full.code, full.message);
+    this.established = true;
+    this.ticket?.leave();
+    this.decoder.setLimit(this.host.options.limits.maxFrame);
     if (this.state === 'auth') {
       this.host.logger.log({ event: 'authenticated', session: this.info.id, peer: this.peer });
       this.host.penalties.succeeded(this.info.remoteAddress);
@@ -345,7 +382,7 @@ export class Session {
   }
 
   private authFailed(): void {
-    this.host.logger.log({ event: 'auth-failed', session: this.info.id, peer: this.peer });
+    this.host.logRepeated(this.info.remoteAddress, 'auth-failed', { event: 'auth-failed', session: this.info.id, peer: this.peer });
     this.host.penalties.failed(this.info.remoteAddress);
     this.state = 'closed'; // accept nothing more while the answer is delayed
     setTimeout(() => {
@@ -367,6 +404,7 @@ export class Session {
   }
 
   private answer(frame: RunFrame, answer: RunAnswer): void {
+    this.lastHeard = performance.now(); // idle counts from the end of the last run
     if (this.mode === 'json') {
       const done: DoneFrame = { type: 'done', id: frame.id, exitCode: answer.exitCode, durationMs: answer.durationMs };
       if (answer.signal !== undefined) done.signal = answer.signal;
@@ -419,6 +457,11 @@ export class Session {
   }
 
   private logProtocolError(code: string, message: string): void {
+    if (!this.established) {
+      // Before the handshake, what a flood of connections would log: counted per address.
+      this.host.logRepeated(this.info.remoteAddress, code, { event: 'protocol-error', session: this.info.id, peer: this.peer, code, message });
+      return;
+    }
     this.protocolErrors++;
     if (this.protocolErrors > LOGGED_PROTOCOL_ERRORS + 1) return;
     const over = this.protocolErrors > LOGGED_PROTOCOL_ERRORS;
@@ -437,6 +480,9 @@ export class Session {
     else this.send({ type: 'error', code, message, fatal: true });
     this.runs.abortAll({ code, message });
     this.state = 'closed';
+    this.ticket?.failed();
+    // Nothing more from this client is read: a peer pushing a megabyte after a refused frame is not read to the end.
+    this.socket.pause();
     this.endSocket();
   }
 
@@ -477,6 +523,8 @@ export class Session {
   private onSocketClosed(): void {
     clearTimeout(this.handshakeTimer);
     clearTimeout(this.quietTimer);
+    clearTimeout(this.idleTimer);
+    this.ticket?.leave();
     this.deadline.dispose();
     if (this.protocolErrors > LOGGED_PROTOCOL_ERRORS) this.closeReason += ` (after ${this.protocolErrors} protocol errors)`;
     if (this.state !== 'closed') {
@@ -490,3 +538,4 @@ export class Session {
     this.resolveClosed();
   }
 }
+

@@ -27,7 +27,7 @@ async function eventfulSession(server: CliServer): Promise<void> {
   raw.sendFrame({ type: 'auth', hmac: authProof(TOKEN, hello.nonce) });
   await raw.nextFrame();
   raw.send('{"type":"x\\nFAKE 127.0.0.1:1 session 0 run \\"rm -rf /\\" exit=0 1ms"}\n'); // tries to forge a log line
-  raw.sendFrame({ type: 'run', id: 1, cmd: 'echo \u001b[31mred\u2028' });
+  raw.sendFrame({ type: 'run', id: 1, cmd: 'echo \u001b[31mred\u2028\u0085\u009b' });
   await raw.untilDone(1);
   raw.sendFrame({ type: 'run', id: 2, cmd: `echo ${'a'.repeat(10_000)}` });
   await raw.untilDone(2);
@@ -55,7 +55,9 @@ describe('audit trail', () => {
     const runs = of('run');
     expect(runs).toContainEqual(expect.objectContaining({ peer, command: 'linux:exit 4', exitCode: 4, durationMs: expect.any(Number) }));
     expect(runs).toContainEqual(expect.objectContaining({ peer, command: 'linux:id', exitCode: null, error: 'FORBIDDEN' }));
-    expect(runs).toContainEqual(expect.objectContaining({ command: 'echo \u001b[31mred\u2028', exitCode: 0 }));
+    expect(runs).toContainEqual(expect.objectContaining({ command: 'echo \u001b[31mred\u2028\u0085\u009b', exitCode: 0 }));
+    // Written as escapes, as in text lines: no line separator or C1 code reaches a reader raw.
+    expect(server.log()).not.toMatch(/[\u0080-\u009f\u2028\u2029]/);
     const long = runs.find((r) => String(r.command).startsWith('echo aaa'));
     expect(long.command).toMatch(/…\[5909 more characters\]$/);
     expect(of('protocol-error')).toContainEqual(expect.objectContaining({ peer, code: 'BAD_FRAME' }));
@@ -80,7 +82,7 @@ describe('audit trail', () => {
     // Forged lines and terminal escapes stay inside their own line, escaped.
     expect(log).not.toMatch(/^FAKE/m);
     line(/unknown frame type "x\\u000aFAKE 127\.0\.0\.1:1 session 0 run/);
-    line(/run "echo \\u001b\[31mred\\u2028" exit=0/);
+    line(/run "echo \\u001b\[31mred\\u2028\\u0085\\u009b" exit=0/);
     // eslint-disable-next-line no-control-regex -- the point: no raw control characters in the log
     expect(log).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u2028]/);
     expect(log.split('\n').every((l) => l === '' || /^\d{4}-\d\d-\d\dT\S+Z /.test(l))).toBe(true);

@@ -111,18 +111,19 @@ describe('token auth against hostile clients', () => {
     expect(wire).not.toContain(Buffer.from(TOKEN).toString('base64'));
   });
 
-  it('drops a silent peer at the auth timeout and frees its slot, with or without a token', async () => {
+  it('drops a silent peer at the auth timeout; it never holds a session slot, with or without a token', async () => {
     for (const token of [TOKEN, undefined]) {
       const logger = memoryLogger();
       const { port } = await startServer({ commands, logger, ...(token ? { token } : {}), limits: { authTimeoutMs: 300, maxSessions: 1 } });
       const silent = await RawClient.connect(port);
-      // The slot is taken while the silent peer waits ...
-      await expect(connect(`127.0.0.1:${port}`, { token: TOKEN })).rejects.toMatchObject({ code: 'TOO_MANY_SESSIONS' });
+      // The one session slot goes to the client that finishes the handshake, not to the silent peer ...
+      const conn = await connect(`127.0.0.1:${port}`, { token: TOKEN });
+      expect((await conn.run('echo in')).stdout).toBe('in\n');
+      // ... which is dropped at the auth timeout.
       expect(await silent.nextFrame(3_000)).toMatchObject({ type: 'error', code: 'AUTH_TIMEOUT' });
       await silent.closedByServer();
-      // ... and free once it is dropped.
-      const conn = await connect(`127.0.0.1:${port}`, { token: TOKEN });
-      expect((await conn.run('echo back')).stdout).toBe('back\n');
+      // A second session is over the limit, and told so after its handshake.
+      await expect(connect(`127.0.0.1:${port}`, { token: TOKEN })).rejects.toMatchObject({ code: 'TOO_MANY_SESSIONS' });
       await conn.close();
       expect(logger.of('protocol-error').map((e) => e.code)).toContain('AUTH_TIMEOUT');
     }
@@ -130,7 +131,7 @@ describe('token auth against hostile clients', () => {
 });
 
 describe('per-address penalties for failed proofs (as OpenSSH PerSourcePenalties)', () => {
-  it('shuts an address out after repeated failures, doubling, forgiving on success, never loopback, with bounded memory', () => {
+  it('shuts an address out after repeated failures, a step longer each time, forgiving on success, never loopback, with bounded memory', () => {
     let now = 1_000_000;
     const p = new AuthPenalties({ after: 3, baseMs: 1_000, maxMs: 8_000, maxAddresses: 100, now: () => now });
     for (let i = 0; i < 2; i++) p.failed('192.0.2.7');
@@ -139,6 +140,8 @@ describe('per-address penalties for failed proofs (as OpenSSH PerSourcePenalties
     expect(p.blockedFor('192.0.2.7')).toBe(1_000);
     p.failed('192.0.2.7');
     expect(p.blockedFor('192.0.2.7')).toBe(2_000);
+    p.failed('192.0.2.7');
+    expect(p.blockedFor('192.0.2.7')).toBe(3_000); // a step at a time, not doubling
     for (let i = 0; i < 10; i++) p.failed('192.0.2.7');
     expect(p.blockedFor('192.0.2.7')).toBe(8_000); // capped
     now += 8_001;

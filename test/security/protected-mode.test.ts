@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLoopback } from '../../src/server/peer.js';
 import { BIN, runCli, startCliServer, type CliResult } from '../helpers/cli.js';
 import { onCleanup } from '../helpers/servers.js';
-import { logMatching } from './helpers/logs.js';
+import { jsonLines, logMatching, startJsonLogServer } from './helpers/logs.js';
 
 const IP = '/usr/sbin/ip';
 const TOKEN = 'protected-mode-test-token-0123456789';
@@ -139,5 +139,59 @@ describe('protected mode', () => {
     await logMatching(server, new RegExp(`${PEER_RE}:\\d+ refused AUTH_FAILED: too many failed authentications`));
     const local = await runCli(['exec', `127.0.0.1:${server.port}`, 'echo', 'local'], { env: { TCPCMD_TOKEN: TOKEN } });
     expect(local).toMatchObject({ code: 0, stdout: 'local\n' });
+  });
+
+  it('failure 6: 40 wrong proofs sent together count against the same budget: at most 5 are checked, the shut-out grows a step, the log counts (network namespace)', async (ctx) => {
+    if (unavailable) {
+      console.warn(`skipped: ${unavailable}`);
+      ctx.skip();
+    }
+    const server = await startJsonLogServer(['--host', '0.0.0.0'], { TCPCMD_TOKEN: TOKEN });
+    // 40 connections from the peer: each says hello, then all send a wrong proof at once.
+    const burst = `
+      const net = require('node:net');
+      const answers = [];
+      let helloed = 0;
+      const sockets = Array.from({ length: 40 }, () => {
+        const s = net.connect({ host: '${HOST_ADDRESS}', port: ${server.port} });
+        let buf = '';
+        s.on('data', (d) => {
+          buf += d;
+          for (let nl = buf.indexOf('\\n'); nl !== -1; nl = buf.indexOf('\\n')) {
+            const f = JSON.parse(buf.slice(0, nl));
+            buf = buf.slice(nl + 1);
+            if (f.type === 'hello' && ++helloed === 40) for (const t of sockets) t.write(JSON.stringify({ type: 'auth', hmac: '0'.repeat(64) }) + '\\n');
+            if (f.type === 'error' && answers.push(f.message) === 40) {
+              console.log(JSON.stringify(answers));
+              process.exit(0);
+            }
+          }
+        });
+        s.on('connect', () => s.write('{"type":"hello","protocol":1}\\n'));
+        s.on('error', () => {});
+        return s;
+      });
+      setTimeout(() => { console.log(JSON.stringify(answers)); process.exit(0); }, 12000);
+    `;
+    const child = spawn(IP, ['netns', 'exec', NS, process.execPath, '-e', burst], { stdio: ['ignore', 'pipe', 'inherit'] });
+    onCleanup(() => void child.kill('SIGKILL'));
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    await new Promise((resolve) => child.on('close', resolve));
+    const answers = JSON.parse(out) as string[];
+    expect(answers).toHaveLength(40);
+    const wrong = answers.filter((m) => /the token is wrong/.test(m));
+    const shutOut = answers.filter((m) => /too many failed authentications/.test(m));
+    expect(wrong).toHaveLength(5);
+    expect(shutOut).toHaveLength(35);
+    // A step, not a jump to the maximum.
+    for (const m of shutOut) expect(Number(/try again in (\d+) s/.exec(m)?.[1])).toBeLessThanOrEqual(30);
+    server.child.kill('SIGTERM');
+    await server.exited;
+    const lines = jsonLines(server.log());
+    const checked = lines.filter((l) => l.event === 'auth-failed').length + lines.filter((l) => l.event === 'repeated' && l.what === 'auth-failed').reduce((n, l) => n + l.count, 0);
+    expect(checked).toBe(5);
+    // 40 failed handshakes are a handful of lines, not 40.
+    expect(lines.filter((l) => l.address === PEER_ADDRESS || String(l.peer).startsWith(`${PEER_ADDRESS}:`)).length).toBeLessThan(10);
   });
 });

@@ -8,6 +8,8 @@ import { onInterrupt } from '../interrupts.js';
 
 const limitFlags = {
   'max-sessions': 'maxSessions',
+  'max-startups': 'maxStartups',
+  'max-per-address': 'maxPerAddress',
   'max-frame': 'maxFrame',
   'max-queue': 'maxQueue',
   'idle-timeout': 'idleTimeoutMs',
@@ -32,6 +34,8 @@ export const serveCommand = defineCommand({
     deny: flag.list('Refuse command lines matching any of these globs; give it once per glob'),
     insecure: flag.boolean('Accept other machines without a token (protected mode off)', { default: false }),
     'max-sessions': flag.int('Sessions open at once (default 256)', { min: 1 }),
+    'max-startups': flag.int('Connections still in the handshake at once (default 128)', { min: 1 }),
+    'max-per-address': flag.int('Of those, from one address, loopback included (default 64)', { min: 1 }),
     'max-frame': flag.int('Longest frame in bytes (default 1048576)', { min: MIN_FRAME }),
     'max-queue': flag.int('Runs waiting per session (default 1024)', { min: 1 }),
     'idle-timeout': flag.ms('Close idle sessions after ms (default 0: never)', { zero: 'never' }),
