@@ -49,6 +49,13 @@ export interface FrameFeed {
 export const STREAM_HIGH_WATER = 64;
 
 /**
+ * How long past a run's `timeout` the client waits for the server's answer
+ * before it gives up on its own: the server needs a moment to stop the
+ * command and say so; a server that is stalled or unreachable never does.
+ */
+export const CLIENT_TIMEOUT_GRACE_MS = 5_000;
+
+/**
  * A ready session with a tcpcmd server. Runs may be pipelined: call `run` many
  * times without waiting; the server runs them in order and answers by id.
  * Emits `close` with the TcpcmdError that ended it (undefined after `close()`).
@@ -99,7 +106,11 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
       const run: PendingRun = { command: cmd, options, stdout: '', stderr: '', resolve, reject };
       this.pending.add(id, run);
       const frame: RunFrame = { type: 'run', id, cmd };
-      if (options.timeout !== undefined) frame.timeout = options.timeout;
+      const { timeout } = options;
+      if (timeout !== undefined) {
+        frame.timeout = timeout;
+        run.timer = setTimeout(() => this.giveUp(id, timeout), timeout + CLIENT_TIMEOUT_GRACE_MS);
+      }
       this.send(frame);
     });
   }
@@ -168,6 +179,15 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
         await result; // surfaces a lost connection to the loop
       },
     };
+  }
+
+  /** The server did not answer within the run's timeout and a grace: cancel it there (should it wake up) and end it here. */
+  private giveUp(id: number, timeout: number): void {
+    this.send({ type: 'cancel', id });
+    this.pending.giveUp(id, {
+      code: ErrorCode.TIMEOUT,
+      message: `no answer from ${this.info.address} within the timeout (${timeout} ms) and ${CLIENT_TIMEOUT_GRACE_MS / 1000} s more: gave up waiting and cancelled the run (is the server stalled or overloaded?)`,
+    });
   }
 
   /** Stops reading from the server (TCP backpressure reaches the server, which pauses the command). */

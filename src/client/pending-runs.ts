@@ -1,5 +1,5 @@
 import type { TcpcmdError } from '../protocol/index.js';
-import { ErrorCode, type DoneFrame, type RunId, type StreamName } from '../protocol/index.js';
+import { ErrorCode, type DoneFrame, type ErrorInfo, type RunId, type StreamName } from '../protocol/index.js';
 import type { RunOptions, RunResult } from './types.js';
 
 /** A run sent and not answered yet. Output is gathered as text: most runs answer in one piece. */
@@ -8,6 +8,8 @@ export interface PendingRun {
   options: RunOptions;
   stdout: string;
   stderr: string;
+  /** The client's own deadline (the run's timeout plus a grace), when it has one. */
+  timer?: NodeJS.Timeout;
   resolve(result: RunResult): void;
   reject(err: TcpcmdError): void;
 }
@@ -84,6 +86,20 @@ export class PendingRuns {
     run.resolve(result);
   }
 
+  /**
+   * Gives up waiting for a run (the server did not answer in time): it ends
+   * now as timed out, with the output received so far and no exit code; a
+   * late answer is ignored.
+   */
+  giveUp(id: RunId, error: ErrorInfo): void {
+    const run = this.take(id);
+    if (!run) return;
+    run.resolve({
+      id, command: run.command, exitCode: null, durationMs: 0, truncated: false, timedOut: true, cancelled: false,
+      error, stdout: run.stdout, stderr: run.stderr,
+    });
+  }
+
   fail(id: RunId, err: TcpcmdError): void {
     this.take(id)?.reject(err);
   }
@@ -96,6 +112,7 @@ export class PendingRuns {
     const run = this.runs.get(id);
     if (!run) return undefined;
     this.runs.delete(id);
+    if (run.timer) clearTimeout(run.timer);
     const { signal } = run.options;
     const group = signal ? this.bySignal.get(signal) : undefined;
     if (signal && group) {

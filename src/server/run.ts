@@ -66,7 +66,12 @@ async function runCommand(frame: RunFrame, resolved: Resolved, abort: RunAbort, 
   const host = env.server;
   const limit = host.limits.runTimeoutMs;
   const timeoutMs = Math.min(frame.timeout ?? limit, limit);
-  env.deadline.start(timeoutMs, () => abort.abort(new TcpcmdError(ErrorCode.TIMEOUT, `timed out after ${timeoutMs} ms; the command was stopped`)));
+  let settled = false;
+  env.deadline.start(timeoutMs, () => {
+    // One turn later: after the server was stopped (SIGSTOP, a long GC) the timer and the command's end are due at once,
+    // and a command that ended on time must be answered as ended, with all its output, not as timed out.
+    setImmediate(() => settled || abort.abort(new TcpcmdError(ErrorCode.TIMEOUT, `timed out after ${timeoutMs} ms; the command was stopped`)));
+  });
   const budget = new OutputBudget(host.limits.maxOutput, abort);
   let outcome: RunOutcome;
   try {
@@ -75,13 +80,24 @@ async function runCommand(frame: RunFrame, resolved: Resolved, abort: RunAbort, 
     // A command that throws is a bug in it, not the client's fault: answer, and keep the session.
     outcome = { exitCode: null, error: { code: ErrorCode.INTERNAL, message: `internal error in ${resolved.name}: ${errorMessage(err)}` } };
   } finally {
+    settled = true;
     env.deadline.stop();
   }
-  const answer: RunAnswer = { exitCode: outcome.exitCode, durationMs: 0 };
+  return answerOf(outcome, abort, budget.truncated);
+}
+
+/**
+ * One outcome per run: it finished (its exit code and all its output) or it
+ * was stopped (an error, no exit code). A stop that came after the command
+ * ended on its own (a timeout or cancel racing its exit) does not count.
+ */
+function answerOf(outcome: RunOutcome, abort: RunAbort, truncated: boolean): RunAnswer {
+  const stopped = abort.reason !== undefined && (outcome.exitCode === null || abort.reason.code === ErrorCode.OUTPUT_LIMIT);
+  const answer: RunAnswer = { exitCode: stopped ? null : outcome.exitCode, durationMs: 0 };
   if (outcome.signal) answer.signal = outcome.signal;
-  if (outcome.data && !abort.reason) answer.data = outcome.data;
-  if (budget.truncated) answer.truncated = true;
-  const error = abort.reason?.toJSON() ?? outcome.error;
+  if (outcome.data && !stopped) answer.data = outcome.data;
+  if (truncated) answer.truncated = true;
+  const error = (stopped ? abort.reason?.toJSON() : undefined) ?? outcome.error;
   if (error) answer.error = error.message.length > MAX_MESSAGE ? { code: error.code, message: `${error.message.slice(0, MAX_MESSAGE)}…` } : error;
   return answer;
 }

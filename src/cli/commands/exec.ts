@@ -68,7 +68,8 @@ export async function runExec(args: ExecArgs): Promise<void> {
       process.exitCode = Exit.INTERRUPTED;
     } else if (result.error) {
       process.stderr.write(`tcpcmd exec: ${result.error.message} (${result.error.code})\n`);
-      process.exitCode = result.exitCode ?? Exit.EXEC_FAILURE;
+      // A run that did not finish is never a success, whatever exit code came with it.
+      process.exitCode = result.exitCode || Exit.EXEC_FAILURE;
     } else if (args.json && result.data === undefined) {
       const why = connection.info.features.includes(Feature.DATA)
         ? `"${result.command}" answers with text only; --json takes ${DATA_COMMANDS}`

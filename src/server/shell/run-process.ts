@@ -58,7 +58,12 @@ export async function runProcess(options: RunProcessOptions): Promise<RunOutcome
     // Synchronous refusals: a NUL byte in an argument, a bad option.
     return spawnFailed(file, error as NodeJS.ErrnoException);
   }
-  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, sig) => resolve({ code, signal: sig })));
+  // `exit` is noted at once (not a turn later through the promise): an abort in the same turn must know the process had ended.
+  const state = { exited: false };
+  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, sig) => {
+    state.exited = true;
+    resolve({ code, signal: sig });
+  }));
   const spawnError = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
     child.once('spawn', () => resolve(undefined));
     child.once('error', resolve);
@@ -69,12 +74,12 @@ export async function runProcess(options: RunProcessOptions): Promise<RunOutcome
     if (spawnError?.code === 'ENOENT' && cwd === undefined && options.ifNotFound) return options.ifNotFound();
     return spawnFailed(file, spawnError ?? new Error('no process id'), cwd);
   }
-  const outcome = supervise(child.pid, exited, [pumpOutput(child.stdout, 'stdout', options.write), pumpOutput(child.stderr, 'stderr', options.write)], signal);
+  const outcome = supervise(child.pid, exited, state, [pumpOutput(child.stdout, 'stdout', options.write), pumpOutput(child.stderr, 'stderr', options.write)], signal);
   trackProcess(child.pid, outcome); // until its whole group is drained or killed
   return outcome;
 }
 
-function supervise(pid: number, exited: Promise<Exit>, pumps: readonly OutputPump[], signal: AbortSignal): Promise<RunOutcome> {
+function supervise(pid: number, exited: Promise<Exit>, state: { exited: boolean }, pumps: readonly OutputPump[], signal: AbortSignal): Promise<RunOutcome> {
   return new Promise<RunOutcome>((resolve) => {
     let settled = false;
     const settle = (outcome: RunOutcome): void => {
@@ -94,8 +99,12 @@ function supervise(pid: number, exited: Promise<Exit>, pumps: readonly OutputPum
         settle(outcome(e));
       });
     };
-    // Killed now, or exited on its own just before: either way the exit status says so.
-    const onAbort = (): void => stopNow((e) => (e ? fromExit(e) : { exitCode: null, signal: 'SIGKILL' }));
+    // A process that has already ended finished: its output is drained as usual and the late abort ignored (one outcome per
+    // run). Otherwise it is killed, and whatever its exit status says, it did not finish: no exit code.
+    const onAbort = (): void => {
+      if (state.exited) return;
+      stopNow((e) => ({ exitCode: null, signal: e?.signal ?? 'SIGKILL' }));
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     if (signal.aborted) onAbort(); // Aborted while the process was starting.
 
