@@ -210,7 +210,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     let resume: ResumeState | undefined;
     if (options.resume !== undefined) {
       const format = settings.format as ResumeFormat;
-      resume = await loadResume(options.resume, { format, maxSeq: input.rows, shard: settings.shard });
+      resume = await loadResume(options.resume, { format, maxSeq: input.rows, shard: settings.shard, targets: new Set(jobs.map((job) => job.target.key)) });
       await prepareResumeFile(options.resume, resume, format);
     }
 
@@ -262,6 +262,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
       rows: result.tally.rows + (resumed?.rows ?? 0),
       counts,
       resumed: resumed?.rows ?? 0,
+      unknownRunAgain: resume?.unknown ?? 0,
       planned: result.planned,
       ran: result.tally.rows,
       notRun: Math.max(0, result.planned - result.tally.rows),

@@ -1,12 +1,12 @@
 /**
  * `--resume results.csv`: continue a killed batch in the same file. The file
  * is read once: the (seq, target) pairs it has are not run again, a last
- * record cut short by the kill is trimmed off, and `skipped` rows (runs that
- * never completed) are dropped so they run again and the file ends with each
- * row exactly once.
+ * record cut short by the kill is trimmed off, and rows of runs that did not
+ * run or whose outcome is unknown (see `runAgain`) are dropped so they run
+ * again and the file ends with each row exactly once.
  */
 import { closeSync, createReadStream, openSync, readSync, renameSync, statSync, truncateSync, writeSync } from 'node:fs';
-import { ErrorCode, LineDecoder, TcpcmdError, formatAddress, parseAddress, parseRunData, type RunData, errorMessage } from '../protocol/index.js';
+import { ErrorCode, LineDecoder, TcpcmdError, formatAddress, isErrorCode, parseAddress, parseRunData, type RunData, errorMessage } from '../protocol/index.js';
 import { OUTPUT_COLUMNS, type OutputRow, isStatus, normalizeColumnName } from './columns.js';
 import { CsvSyntaxError, DEFAULT_MAX_RECORD_SIZE, isBlankRecord, readCsvRecords } from './csv-records.js';
 import { parseExpectExit } from './expect.js';
@@ -53,8 +53,43 @@ export interface ResumeState {
   hasHead: boolean;
   /** Bytes of whole rows: what is kept of the file. */
   keepBytes: number;
-  /** `skipped` rows to drop. */
-  skipped: number;
+  /** Rows to drop and run again (see `runAgain`). */
+  dropped: number;
+  /** Of those, rows whose run may have happened (in flight when its connection was lost). */
+  unknown: number;
+}
+
+/** Errors that mean the command never ran: no connection, or the server turned the run away before it started. */
+const NOT_RUN = new Set<string>([
+  ErrorCode.CONNECT_FAILED, ErrorCode.TLS_ERROR, ErrorCode.AUTH_REQUIRED, ErrorCode.AUTH_FAILED, ErrorCode.AUTH_TIMEOUT,
+  ErrorCode.PROTECTED_MODE, ErrorCode.TOO_MANY_SESSIONS, ErrorCode.PROTOCOL_VERSION, ErrorCode.QUEUE_FULL, ErrorCode.INTERRUPTED,
+]);
+
+/** Errors of a run whose connection ended while it was in flight: it may have run, in part or whole, or not at all. */
+const UNKNOWN = new Set<string>([
+  ErrorCode.CONNECTION_CLOSED, ErrorCode.SESSION_RESET, ErrorCode.SERVER_SHUTTING_DOWN, ErrorCode.IDLE_TIMEOUT, ErrorCode.PROTOCOL_ERROR,
+]);
+
+/** The code of a row's `error` cell (`CODE: message`), if it has a known one. */
+function errorCode(row: OutputRow): string | undefined {
+  const code = row.error.slice(0, row.error.indexOf(':'));
+  return isErrorCode(code) ? code : undefined;
+}
+
+/**
+ * Whether `--resume` runs a row again: `skipped` rows (not run: --fail-fast,
+ * an interrupt), error rows of runs that never ran (NOT_RUN), and error rows
+ * whose outcome is unknown (UNKNOWN): a row's outcome is what the file is
+ * for, so a row that has none is run again, and the summary says how many
+ * of those may have run once already.
+ */
+export function runAgain(row: OutputRow): 'not-run' | 'unknown' | false {
+  if (row.status === 'skipped') return 'not-run';
+  if (row.status !== 'error') return false;
+  const code = errorCode(row);
+  if (code === undefined) return false;
+  if (NOT_RUN.has(code)) return 'not-run';
+  return UNKNOWN.has(code) ? 'unknown' : false;
 }
 
 interface Item {
@@ -74,7 +109,7 @@ function rowFromCells(cells: readonly string[]): OutputRow | string {
     string, string, string, string, string, string, string, string, string, string, string, string, string, string, string,
   ];
   return rowFromValues({
-    seq: Number(seq),
+    seq: /^[0-9]+$/.test(seq) ? Number(seq) : seq,
     name,
     target,
     command,
@@ -200,6 +235,8 @@ function items(path: string, file: string, format: ResumeFormat, head: { seen: b
 
 export interface LoadResumeOptions {
   format: ResumeFormat;
+  /** The batch's targets (keys): a row for another one means the file is another batch's. */
+  targets?: ReadonlySet<string>;
   /** Data rows in the input: a larger seq means the file is another input's results. */
   maxSeq: number;
   shard: Shard;
@@ -212,7 +249,9 @@ export async function loadResume(path: string, options: LoadResumeOptions): Prom
   const done = new DoneSet(options.maxSeq, options.shard);
   const tally = new Tally();
   const head = { seen: options.format === 'jsonl', end: 0 };
-  const state: ResumeState = { done, tally, hasHead: false, keepBytes: 0, skipped: 0 };
+  const state: ResumeState = { done, tally, hasHead: false, keepBytes: 0, dropped: 0, unknown: 0 };
+  // Every pair seen, dropped ones too: a pair twice means the file is not one batch's results.
+  const seen = new DoneSet(options.maxSeq, options.shard);
   let size: number;
   try {
     size = statSync(path).size;
@@ -226,12 +265,19 @@ export async function loadResume(path: string, options: LoadResumeOptions): Prom
     if (row.seq > options.maxSeq) {
       throw notResults(file, item.line, `seq ${row.seq}, but the input has ${options.maxSeq} row${options.maxSeq === 1 ? '' : 's'} (results of another input?)`);
     }
+    if (options.targets && !options.targets.has(row.target)) {
+      throw notResults(file, item.line, `a row for ${row.target}, which is not a target of this batch (results of another batch?)`);
+    }
+    if (!seen.mark(row.seq, row.target)) throw notResults(file, item.line, `seq ${row.seq} on ${row.target} is there twice`);
     state.keepBytes = item.end;
-    if (row.status === 'skipped') {
-      state.skipped++;
+    const again = runAgain(row);
+    if (again) {
+      state.dropped++;
+      if (again === 'unknown') state.unknown++;
       continue;
     }
-    if (done.mark(row.seq, row.target)) tally.add(row);
+    done.mark(row.seq, row.target);
+    tally.add(row);
   }
   state.hasHead = head.seen;
   if (options.format === 'csv') state.keepBytes = Math.max(state.keepBytes, head.seen ? head.end : 0);
@@ -240,12 +286,12 @@ export async function loadResume(path: string, options: LoadResumeOptions): Prom
 
 /**
  * Makes the file hold exactly the finished rows: cuts a torn last record off
- * and, when there are `skipped` rows, rewrites it without them (to a temp
+ * and, when there are rows to run again, rewrites it without them (to a temp
  * file renamed over it, so a kill meanwhile loses nothing).
  */
 export async function prepareResumeFile(path: string, state: ResumeState, format: ResumeFormat, displayName = path): Promise<void> {
   try {
-    if (state.skipped === 0) {
+    if (state.dropped === 0) {
       if (exists(path)) truncateSync(path, state.keepBytes);
       return;
     }
@@ -258,7 +304,7 @@ export async function prepareResumeFile(path: string, state: ResumeState, format
       for await (const item of items(path, displayName, format, head)) {
         if (!copiedHead && head.end > 0) copyRange(src, dst, 0, head.end);
         copiedHead = true;
-        if (item.row.status !== 'skipped') copyRange(src, dst, item.start, item.end);
+        if (!runAgain(item.row)) copyRange(src, dst, item.start, item.end);
         if (item.end >= state.keepBytes) break;
       }
       if (!copiedHead && head.end > 0) copyRange(src, dst, 0, head.end);

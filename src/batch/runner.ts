@@ -110,6 +110,8 @@ export class Runner {
   ) {
     // Every run in flight may listen on the one cancel signal (the client library gives a connection's runs one listener; another connect may not).
     setMaxListeners(options.concurrency * options.window + 64, this.cancel.signal);
+    // A write error (a full disk, EIO) stops the batch at once: the runs in flight are cancelled and nothing more is sent.
+    sink.onError?.((err) => this.fail(err));
   }
 
   snapshot(): ProgressSnapshot {

@@ -51,6 +51,8 @@ export interface BatchSummary {
   counts: StatusCounts;
   /** Rows found already finished in the --resume file. */
   resumed: number;
+  /** Rows of the --resume file whose outcome was unknown (in flight when a connection was lost), run again: they may have run twice. */
+  unknownRunAgain: number;
   /** Runs planned for this invocation (after shard and resume). */
   planned: number;
   /** Runs that ended in this invocation. */
@@ -99,6 +101,7 @@ export function summaryLine(s: BatchSummary): string {
   const rate = s.durationMs > 0 ? Math.round((s.ran * 1000) / s.durationMs) : s.ran;
   let line = `tcpcmd run: ${plural(s.rows, 'row')}: ${parts.join(', ')} in ${formatDuration(s.durationMs)} (${rate} rows/s)`;
   if (s.resumed > 0) line += `; ${s.resumed} from the resumed file`;
+  if (s.unknownRunAgain > 0) line += `; ${plural(s.unknownRunAgain, 'row')} whose outcome was unknown (in flight when a connection was lost) run again: they may have run before`;
   if (s.interrupted) line += `; interrupted, ${s.notRun} not run`;
   return line;
 }

@@ -51,9 +51,9 @@ export interface CliServer {
   exited: Promise<number | null>;
 }
 
-/** Starts `tcpcmd serve --port 0 ...args` and waits for its `listening on` line. */
+/** Starts `tcpcmd serve --port 0 ...args` (or the `--port` in args) and waits for its `listening on` line. */
 export async function startCliServer(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<CliServer> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve', ...(args.includes('--port') ? [] : ['--port', '0']), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   onCleanup(() => void child.kill('SIGKILL'));
   let log = '';
   child.stdout.resume();

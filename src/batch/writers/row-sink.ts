@@ -5,7 +5,7 @@
  * finished a tick earlier, and at most cuts the one batch being written —
  * which `--resume` trims back to its last whole row.
  */
-import { closeSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { ErrorCode, TcpcmdError, errorMessage } from '../../protocol/index.js';
 import type { OutputRow } from '../columns.js';
@@ -21,15 +21,26 @@ function ioError(what: string, err: unknown): TcpcmdError {
   return new TcpcmdError(ErrorCode.IO_ERROR, `cannot write ${what}: ${errorMessage(err)}`, { cause: err });
 }
 
-/** A file opened by the caller; closed by close(). */
+/**
+ * A file opened by the caller; closed by close(). A write that fails (a full
+ * disk, an I/O error) is taken back: the file is cut to the end of the last
+ * whole write, so it holds whole rows only, and `--resume` runs the rest.
+ */
 export function fileSink(fd: number, name: string): ByteSink {
+  let end = fstatSync(fd).size;
   return {
     write(chunk) {
       const buf = Buffer.from(chunk, 'utf8');
       try {
         let off = 0;
         while (off < buf.length) off += writeSync(fd, buf, off);
+        end += buf.length;
       } catch (err) {
+        try {
+          ftruncateSync(fd, end);
+        } catch {
+          // the write error is the one to report
+        }
         throw ioError(name, err);
       }
       return undefined;
@@ -106,6 +117,8 @@ export interface ResultSink {
   ready(): Promise<void> | undefined;
   /** The first write error, if any; the runner stops when it sees one. */
   readonly error: TcpcmdError | undefined;
+  /** Calls `listener` once, when the first write error happens (so runs in flight are cancelled at once). */
+  onError?(listener: (err: TcpcmdError) => void): void;
   /** Writes what is pending and the format's closing bytes; closes the output. */
   close(): Promise<void>;
 }
@@ -140,6 +153,7 @@ export class RowSink implements ResultSink {
   private scheduled = false;
   private waiting: Promise<void> | undefined;
   private failure: TcpcmdError | undefined;
+  private errorListener: ((err: TcpcmdError) => void) | undefined;
   private readonly maxPending: number;
 
   constructor(private readonly format: RowFormat, private readonly out: ByteSink, options: RowSinkOptions = {}) {
@@ -149,6 +163,18 @@ export class RowSink implements ResultSink {
 
   get error(): TcpcmdError | undefined {
     return this.failure;
+  }
+
+  onError(listener: (err: TcpcmdError) => void): void {
+    this.errorListener = listener;
+  }
+
+  private failed(err: unknown): void {
+    if (this.failure) return;
+    this.failure = err instanceof TcpcmdError ? err : ioError('the results', err);
+    const listener = this.errorListener;
+    const failure = this.failure;
+    if (listener) queueMicrotask(() => listener(failure));
   }
 
   push(row: OutputRow): void {
@@ -184,14 +210,14 @@ export class RowSink implements ResultSink {
             if (this.waiting === settled) this.waiting = undefined;
           },
           (err: unknown) => {
-            this.failure ??= err instanceof TcpcmdError ? err : ioError('the results', err);
+            this.failed(err);
             if (this.waiting === settled) this.waiting = undefined;
           },
         );
         this.waiting = settled;
       }
     } catch (err) {
-      this.failure ??= err instanceof TcpcmdError ? err : ioError('the results', err);
+      this.failed(err);
     }
   }
 
@@ -202,7 +228,7 @@ export class RowSink implements ResultSink {
     try {
       await this.out.close();
     } catch (err) {
-      this.failure ??= err instanceof TcpcmdError ? err : ioError('the results', err);
+      this.failed(err);
     }
     if (this.failure) throw this.failure;
   }
