@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { ErrorCode, isTcpcmdError, errorMessage } from '../../protocol/index.js';
 import type { RunOutcome } from '../command.js';
@@ -102,7 +103,7 @@ function supervise(pid: number, exited: Promise<Exit>, state: { exited: boolean 
     // A process that has already ended finished: its output is drained as usual and the late abort ignored (one outcome per
     // run). Otherwise it is killed, and whatever its exit status says, it did not finish: no exit code.
     const onAbort = (): void => {
-      if (state.exited) return;
+      if (state.exited || ended(pid)) return;
       stopNow((e) => ({ exitCode: null, signal: e?.signal ?? 'SIGKILL' }));
     };
     signal.addEventListener('abort', onAbort, { once: true });
@@ -120,6 +121,21 @@ function supervise(pid: number, exited: Promise<Exit>, state: { exited: boolean 
       settle(fromExit(e));
     });
   });
+}
+
+/**
+ * Whether the process has ended though Node has not said so yet (a zombie
+ * waiting to be reaped: after the server was stopped, its exit and an abort
+ * come due in the same turn). Linux only; elsewhere the `exit` event decides.
+ */
+function ended(pid: number): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return /^\S+ \(.*\) [ZX]/s.test(stat);
+  } catch {
+    return false;
+  }
 }
 
 function fromExit({ code, signal }: Exit): RunOutcome {
