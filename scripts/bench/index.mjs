@@ -229,6 +229,43 @@ if (want('memory')) {
   await server.stop();
 }
 
+// 6. Hostile: a real client's exec while 300 silent reconnecting sockets, 40 deep-JSON senders and
+//    100 byte-a-second clients hit a token server from loopback; beside the same client on the idle server.
+if (want('hostile')) {
+  const n = quick ? 5 : 9;
+  const seconds = quick ? 20 : 40;
+  console.log(`6. hostile: \`exec hostname\` on a token server, idle and under 300 silent + 40 deep-JSON + 100 trickling clients (median of ${n})`);
+  const env = { ...process.env, TCPCMD_TOKEN: 'hostile-bench-token-0123456789abcdef' };
+  process.env.TCPCMD_TOKEN = env.TCPCMD_TOKEN; // the server inherits it
+  const server = await startServer();
+  delete process.env.TCPCMD_TOKEN;
+  const execOnce = () => timed(process.execPath, [BIN, 'exec', `127.0.0.1:${server.port}`, 'hostname'], { env });
+  const idle = [];
+  for (let i = 0; i < n; i++) {
+    const r = await execOnce();
+    if (r.code !== 0) throw new Error(`exec exited ${r.code}`);
+    idle.push(r.ms);
+  }
+  const attack = nodeJson(join(HERE, 'hostile-clients.mjs'), [server.port, seconds, 300, 40, 100]);
+  await new Promise((res) => setTimeout(res, 3000)); // the attack at full strength
+  const hit = [];
+  let failed = 0;
+  let peakKb = 0;
+  const watch = setInterval(() => (peakKb = Math.max(peakKb, procKb(server.pid))), 100);
+  for (let i = 0; i < n; i++) {
+    const r = await execOnce();
+    if (r.code !== 0) failed++;
+    hit.push(r.ms);
+  }
+  clearInterval(watch);
+  const { connections } = await attack;
+  console.log(`  attack: ${connections.silent} silent, ${connections.deep} deep-JSON and ${connections.trickle} trickling connections; ${failed} of ${n} execs failed`);
+  record('hostile', 'exec latency under attack (idle server as baseline)', median(hit), 'ms', median(idle), 'ratio <= 3.0, all succeed');
+  record('hostile', 'failed execs under attack', failed, 'runs', undefined, '0');
+  record('hostile', 'server RSS under attack (peak)', peakKb / 1024, 'MB', undefined, '< 200');
+  await server.stop();
+}
+
 const result = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, quick, rows };
 writeFileSync(join(OUT, 'results.json'), JSON.stringify(result, null, 2));
 console.log(`\nwritten to .bench/results.json`);

@@ -58,7 +58,8 @@ interface Entry extends HandshakeTicket {
  * while a client that talks gets through. From half the budget on, such a
  * connection is closed for each newcomer; when there is none, newcomers are
  * refused at random, with a chance that grows to certainty at the full
- * budget (OpenSSH's random early drop), and surely at the address's share.
+ * budget (OpenSSH's random early drop). At an address's share with none
+ * stuck, its connection longest without progress makes room.
  */
 export class HandshakeGate {
   private readonly entries = new Set<Entry>();
@@ -91,7 +92,9 @@ export class HandshakeGate {
     const { maxStartups, maxPerAddress } = this.limits;
     const now = this.now();
     if (this.countFor(address) >= maxPerAddress) {
-      const victim = this.victim(now, address);
+      // An address's share is its own to churn: with none stuck, the one longest without progress makes room (one of its
+      // own floods, most likely: a real client is through its handshake in a round trip or two).
+      const victim = this.victim(now, address) ?? this.victim(now, address, true);
       if (!victim) {
         return refusal(`the server has ${maxPerAddress} connections from ${address} that have not finished the handshake (--max-per-address); try again in a moment`);
       }
@@ -137,12 +140,12 @@ export class HandshakeGate {
     return quiet >= STALLED_MS || (e.holding && quiet >= TRICKLE_MS);
   }
 
-  /** The stuck connection (of `address`, if given) longest without progress; refused ones first. */
-  private victim(now: number, address?: string): Entry | undefined {
+  /** The stuck connection (of `address`, if given; any, with `anyone`) longest without progress; refused ones first. */
+  private victim(now: number, address?: string, anyone = false): Entry | undefined {
     let best: Entry | undefined;
     for (const e of this.entries) {
       if (address !== undefined && e.address !== address) continue;
-      if (!this.stuck(e, now)) continue;
+      if (!anyone && !this.stuck(e, now)) continue;
       if (e.dead) return e;
       if (!best || e.lastProgress < best.lastProgress) best = e;
     }
