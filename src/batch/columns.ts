@@ -25,6 +25,7 @@ export const OUTPUT_COLUMNS = [
   'started_at',
   'stdout',
   'stderr',
+  'output_encoding',
   'error',
   'data',
 ] as const;
@@ -91,6 +92,8 @@ export function isStatus(value: unknown): value is Status {
 /** `expect_exit`: a number, or `any` when only the output matters. */
 export type ExpectExit = number | 'any';
 
+export type OutputEncoding = '' | 'base64';
+
 /** One finished (or skipped) run: one line of the transcript. */
 export interface OutputRow {
   /** The data row number in the input (1-based; header and blank lines do not count). */
@@ -111,6 +114,11 @@ export interface OutputRow {
   started_at: string;
   stdout: string;
   stderr: string;
+  /**
+   * '' when stdout and stderr are the output as text; `base64` when the
+   * output was not all UTF-8: then both cells hold the base64 of its exact bytes.
+   */
+  output_encoding: OutputEncoding;
   /** `CODE: message`, or '' when the run completed. */
   error: string;
   /** A supervision builtin's figures (docs/protocol.md), null for other commands. */
@@ -142,6 +150,7 @@ export function outputRowCells(row: OutputRow): string[] {
     row.started_at,
     row.stdout,
     row.stderr,
+    row.output_encoding,
     row.error,
     row.data === null ? '' : JSON.stringify(row.data),
   ];

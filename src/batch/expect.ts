@@ -91,10 +91,9 @@ export function judge(result: RunResult, expectation: Expectation): Verdict {
     return { status: 'timeout', error: formatError(ErrorCode.TIMEOUT, err?.message ?? 'the run timed out') };
   }
   if (err) return { status: 'error', error: formatError(err.code, err.message) };
-  if (result.exitCode === null) {
-    const why = result.signal ? `was killed by ${result.signal}` : 'ended without an exit code';
-    return { status: 'error', error: formatError(ErrorCode.INTERNAL, `the command ${why}`) };
-  }
+  // Killed by a signal: the command ran and failed, as a shell sees it (exit 128+N there).
+  if (result.signal !== undefined) return { status: 'failed', error: formatError(ErrorCode.KILLED, `killed by ${result.signal}`) };
+  if (result.exitCode === null) return { status: 'error', error: formatError(ErrorCode.INTERNAL, 'the command ended without an exit code') };
   return { status: passes(result.exitCode, result.stdout, result.stderr, expectation) ? 'ok' : 'failed', error: '' };
 }
 
@@ -120,6 +119,7 @@ export function explainRow(row: OutputRow): string {
     case 'ok':
       return 'ok';
     case 'failed': {
+      if (row.error !== '') return row.error;
       if (row.expect_exit !== 'any' && row.exit_code !== row.expect_exit) {
         return `exit ${row.exit_code ?? 'none'}, expected ${row.expect_exit}`;
       }

@@ -105,8 +105,8 @@ function notResults(file: string, line: number, why: string): TcpcmdError {
 
 function rowFromCells(cells: readonly string[]): OutputRow | string {
   if (cells.length !== OUTPUT_COLUMNS.length) return `a results row has ${OUTPUT_COLUMNS.length} cells, this one ${cells.length}`;
-  const [seq, name, target, command, timeout, expect, expectExit, status, exitCode, duration, startedAt, stdout, stderr, error, data] = cells as string[] as [
-    string, string, string, string, string, string, string, string, string, string, string, string, string, string, string,
+  const [seq, name, target, command, timeout, expect, expectExit, status, exitCode, duration, startedAt, stdout, stderr, outputEncoding, error, data] = cells as string[] as [
+    string, string, string, string, string, string, string, string, string, string, string, string, string, string, string, string,
   ];
   return rowFromValues({
     seq: /^[0-9]+$/.test(seq) ? Number(seq) : seq,
@@ -122,6 +122,7 @@ function rowFromCells(cells: readonly string[]): OutputRow | string {
     started_at: startedAt,
     stdout,
     stderr,
+    output_encoding: outputEncoding,
     error,
     data: data === '' ? null : data,
   });
@@ -170,6 +171,7 @@ function rowFromValues(v: Record<string, unknown>): OutputRow | string {
     started_at: str(v.started_at),
     stdout: str(v.stdout),
     stderr: str(v.stderr),
+    output_encoding: v.output_encoding === 'base64' ? 'base64' : '',
     error: str(v.error),
     data: runData(v.data),
   };

@@ -38,8 +38,10 @@ export function answeredRow(row: Asked, target: string, timeout: number | null, 
     duration_ms: result.durationMs,
     // Pipelined runs wait their turn on the server: when it ran is its end minus its duration.
     started_at: isoTime(Math.max(sentAt, endedAt - result.durationMs)),
-    stdout: result.stdout,
-    stderr: result.stderr,
+    // Output that is not text is kept exact, as base64, and the row says so (a CSV or JSON cell must be text).
+    stdout: result.bytes ? (result.bytes.stdout ?? Buffer.from(result.stdout)).toString('base64') : result.stdout,
+    stderr: result.bytes ? (result.bytes.stderr ?? Buffer.from(result.stderr)).toString('base64') : result.stderr,
+    output_encoding: result.bytes ? 'base64' : '',
     error: verdict.error,
     data: result.data ?? null,
   };
@@ -47,10 +49,10 @@ export function answeredRow(row: Asked, target: string, timeout: number | null, 
 
 /** A run sent that got no answer (connection lost, cancelled, refused). */
 export function rejectedRow(row: Asked, target: string, timeout: number | null, verdict: Verdict, sentAt: number): OutputRow {
-  return { ...rowHead(row, target, timeout), ...verdict, exit_code: null, duration_ms: Date.now() - sentAt, started_at: isoTime(sentAt), stdout: '', stderr: '', data: null };
+  return { ...rowHead(row, target, timeout), ...verdict, exit_code: null, duration_ms: Date.now() - sentAt, started_at: isoTime(sentAt), stdout: '', stderr: '', output_encoding: '', data: null };
 }
 
 /** A row for a run that never reached a server. */
 export function unrunRow(row: Asked, target: string, timeout: number | null, status: 'error' | 'skipped', error: string): OutputRow {
-  return { ...rowHead(row, target, timeout), status, exit_code: null, duration_ms: 0, started_at: isoTime(Date.now()), stdout: '', stderr: '', error, data: null };
+  return { ...rowHead(row, target, timeout), status, exit_code: null, duration_ms: 0, started_at: isoTime(Date.now()), stdout: '', stderr: '', output_encoding: '', error, data: null };
 }

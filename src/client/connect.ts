@@ -108,6 +108,6 @@ async function connectOnce(address: Address, options: ConnectOptions): Promise<C
       fail(new TcpcmdError(ErrorCode.PROTOCOL_ERROR, `${where} sent ${message.type} during the handshake`));
     };
     readFrames(socket, where, onFrame, (err) => (feed ? feed.end(err) : fail(err)));
-    socket.write(encodeFrame({ type: 'hello', protocol: PROTOCOL_VERSION, client: options.clientName ?? `tcpcmd/${VERSION}`, features: [Feature.DATA] }));
+    socket.write(encodeFrame({ type: 'hello', protocol: PROTOCOL_VERSION, client: options.clientName ?? `tcpcmd/${VERSION}`, features: [Feature.DATA, Feature.BYTES, Feature.STDIN] }));
   });
 }

@@ -4,9 +4,11 @@ import {
   ErrorCode,
   BatchedWriter,
   TcpcmdError,
+  Feature,
   encodeFrame,
   type ClientMessage,
   type RunFrame,
+  type RunId,
   type ServerMessage,
   type StreamName,
 } from '../protocol/index.js';
@@ -44,6 +46,8 @@ export interface FrameFeed {
   frame(message: ServerMessage): void;
   end(reason: TcpcmdError): void;
 }
+/** Bytes of stdin per `stdin` frame (base64 makes it a third more). */
+const STDIN_CHUNK = 48 * 1024;
 
 /** Chunks a stream() holds before the connection pauses. */
 export const STREAM_HIGH_WATER = 64;
@@ -102,6 +106,9 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
         error: { code: ErrorCode.CANCELLED, message: 'cancelled before it was sent' }, stdout: '', stderr: '',
       });
     }
+    if (options.stdin && !this.info.features.includes(Feature.STDIN)) {
+      return Promise.reject(new TcpcmdError(ErrorCode.USAGE, `${this.info.address} (${this.info.server || 'an older server'}) cannot pass stdin to a command: upgrade it, or send no stdin (exec -n)`));
+    }
     return new Promise<RunResult>((resolve, reject) => {
       const run: PendingRun = { command: cmd, options, stdout: '', stderr: '', resolve, reject };
       this.pending.add(id, run);
@@ -111,8 +118,43 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
         frame.timeout = timeout;
         run.timer = setTimeout(() => this.giveUp(id, timeout), timeout + CLIENT_TIMEOUT_GRACE_MS);
       }
+      if (options.stdin) frame.stdin = true;
       this.send(frame);
+      if (options.stdin) void this.sendStdin(id, run, options.stdin);
     });
+  }
+
+  /**
+   * Sends a run's stdin in `stdin` frames, then its end. Backpressure: a
+   * frame is sent only once the socket has room (the server stops reading
+   * while the command's stdin is full, so a slow command slows the source).
+   * Stops when the run is answered; a source that fails ends the stdin there.
+   */
+  private async sendStdin(id: RunId, run: PendingRun, source: AsyncIterable<Uint8Array>): Promise<void> {
+    let done = false;
+    let wake: (() => void) | undefined;
+    run.settled = () => {
+      done = true;
+      wake?.();
+    };
+    const room = (): Promise<void> => new Promise<void>((resolve) => {
+      wake = resolve;
+      this.socket.once('drain', resolve);
+    }).finally(() => {
+      wake = undefined;
+    });
+    try {
+      for await (const chunk of source) {
+        for (let at = 0; at < chunk.length && !done && !this.ended; at += STDIN_CHUNK) {
+          const piece = Buffer.from(chunk.buffer, chunk.byteOffset + at, Math.min(STDIN_CHUNK, chunk.length - at));
+          if (!this.writer.write(encodeFrame({ type: 'stdin', id, data: piece.toString('base64') }))) await room();
+        }
+        if (done || this.ended) return;
+      }
+    } catch {
+      // An unreadable source ends the command's stdin here; the command goes on.
+    }
+    if (!done && !this.ended) this.send({ type: 'stdin', id, eof: true });
   }
 
   /**
@@ -222,7 +264,7 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
   #handle(message: ServerMessage): void {
     switch (message.type) {
       case 'out':
-        return this.pending.output(message.id, message.stream, message.data);
+        return this.pending.output(message.id, message.stream, message.data, message.encoding === 'base64');
       case 'done':
         return this.pending.done(message);
       case 'error': {

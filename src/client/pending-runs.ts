@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+import { StringDecoder } from 'node:string_decoder';
 import type { TcpcmdError } from '../protocol/index.js';
 import { ErrorCode, type DoneFrame, type ErrorInfo, type RunId, type StreamName } from '../protocol/index.js';
 import type { RunOptions, RunResult } from './types.js';
@@ -10,6 +12,12 @@ export interface PendingRun {
   stderr: string;
   /** The client's own deadline (the run's timeout plus a grace), when it has one. */
   timer?: NodeJS.Timeout;
+  /** Made once a stream sends bytes (base64 frames): they are read as text through it, a character may span frames. */
+  decoders?: Partial<Record<StreamName, StringDecoder>>;
+  /** A collected stream's bytes, kept once it sent bytes: the result's `bytes` if they are not all text. */
+  raw?: Partial<Record<StreamName, Buffer[]>>;
+  /** Told when the run is answered or fails (a stdin pump stops). */
+  settled?: () => void;
   resolve(result: RunResult): void;
   reject(err: TcpcmdError): void;
 }
@@ -55,19 +63,40 @@ export class PendingRuns {
     group.ids.add(id);
   }
 
-  output(id: RunId, stream: StreamName, data: string): void {
+  /** A piece of output: text, or (`base64`) the base64 of bytes. */
+  output(id: RunId, stream: StreamName, data: string, base64 = false): void {
     const run = this.runs.get(id);
     if (!run) return;
-    if (run.options.collect !== false) {
-      if (stream === 'stdout') run.stdout += data;
-      else run.stderr += data;
+    let bytes: Buffer | undefined;
+    let text = data;
+    const decoder = run.decoders?.[stream];
+    if (base64 || decoder) {
+      bytes = base64 ? Buffer.from(data, 'base64') : Buffer.from(data);
+      const decoders = (run.decoders ??= {});
+      text = (decoders[stream] ??= new StringDecoder('utf8')).write(bytes);
     }
-    run.options.onOutput?.(stream, data);
+    if (run.options.collect !== false) {
+      if (stream === 'stdout') run.stdout += text;
+      else run.stderr += text;
+      if (base64 || run.raw?.[stream]) {
+        const raw = (run.raw ??= {});
+        // The text collected before the first bytes came, then every piece as bytes.
+        (raw[stream] ??= [Buffer.from(stream === 'stdout' ? run.stdout.slice(0, run.stdout.length - text.length) : run.stderr.slice(0, run.stderr.length - text.length))]).push(bytes ?? Buffer.from(data));
+      }
+    }
+    if (text !== '') run.options.onOutput?.(stream, text);
+    run.options.onBytes?.(stream, bytes ?? Buffer.from(data));
   }
 
   done(frame: DoneFrame): void {
     const run = this.take(frame.id);
     if (!run) return;
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const rest = run.decoders?.[stream]?.end();
+      if (!rest) continue;
+      if (run.options.collect !== false) run[stream] += rest;
+      run.options.onOutput?.(stream, rest);
+    }
     const code = frame.error?.code;
     const result: RunResult = {
       id: frame.id,
@@ -83,6 +112,15 @@ export class PendingRuns {
     if (frame.signal) result.signal = frame.signal;
     if (frame.error) result.error = frame.error;
     if (frame.data) result.data = frame.data;
+    if (run.raw) {
+      for (const stream of ['stdout', 'stderr'] as const) {
+        const parts = run.raw[stream];
+        if (!parts) continue;
+        const all = Buffer.concat(parts);
+        if (isUtf8(all)) result[stream] = all.toString('utf8'); // only characters split across frames
+        else (result.bytes ??= {})[stream] = all;
+      }
+    }
     run.resolve(result);
   }
 
@@ -113,6 +151,7 @@ export class PendingRuns {
     if (!run) return undefined;
     this.runs.delete(id);
     if (run.timer) clearTimeout(run.timer);
+    run.settled?.();
     const { signal } = run.options;
     const group = signal ? this.bySignal.get(signal) : undefined;
     if (signal && group) {

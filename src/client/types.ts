@@ -58,8 +58,19 @@ export interface RunOptions {
   timeout?: number;
   /** Cancels the run: the server kills its process tree; the result says `cancelled`. */
   signal?: AbortSignal;
-  /** Called with each piece of output as it arrives. */
+  /**
+   * Called with each piece of output as it arrives, as text: bytes that are
+   * not UTF-8 read as U+FFFD (the result's `bytes` keeps them exact).
+   */
   onOutput?: (stream: StreamName, data: string) => void;
+  /** Called with each piece of output as the exact bytes the command wrote (`exec` uses it). */
+  onBytes?: (stream: StreamName, data: Buffer) => void;
+  /**
+   * Sent to the command's stdin, with backpressure; its end closes the
+   * command's stdin. Without it the command's stdin is empty. Needs a server
+   * that offers the `stdin` feature (`ServerInfo.features`).
+   */
+  stdin?: AsyncIterable<Uint8Array>;
   /** Keep stdout/stderr in the result (default true). Turn off to stream large output with flat memory. */
   collect?: boolean;
 }
@@ -87,6 +98,12 @@ export interface RunResult {
   /** Collected output ('' when `collect` was false). */
   stdout: string;
   stderr: string;
+  /**
+   * The exact bytes of a collected stream that was not valid UTF-8 (then
+   * `stdout`/`stderr` hold it with U+FFFD in place of the bytes that are not
+   * text). Absent when all output was text.
+   */
+  bytes?: { stdout?: Buffer; stderr?: Buffer };
 }
 
 export interface ServerInfo {

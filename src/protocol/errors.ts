@@ -30,6 +30,8 @@ export const ErrorCode = {
   SPAWN_FAILED: 'SPAWN_FAILED',
   NOT_SUPPORTED_ON_THIS_OS: 'NOT_SUPPORTED_ON_THIS_OS',
   INTERNAL: 'INTERNAL',
+  /** The command was killed by a signal: a `run` row's verdict (on the wire it is `done.signal`, not an error). */
+  KILLED: 'KILLED',
   // Client side
   CONNECT_FAILED: 'CONNECT_FAILED',
   CONNECTION_CLOSED: 'CONNECTION_CLOSED',

@@ -15,10 +15,13 @@ export type StreamName = 'stdout' | 'stderr';
 /** `features`: what the client asks for beyond protocol 1's base (see `Feature`); unknown names are ignored. */
 export interface ClientHello { type: 'hello'; protocol: number; client?: string; features?: string[] }
 export interface AuthFrame { type: 'auth'; hmac: string }
-export interface RunFrame { type: 'run'; id: RunId; cmd: string; timeout?: number }
+/** `stdin: true` (feature `stdin`): the command reads the stdin frames sent for this id; otherwise its stdin is empty. */
+export interface RunFrame { type: 'run'; id: RunId; cmd: string; timeout?: number; stdin?: boolean }
+/** A piece of a run's stdin (base64 `data`), or its end (`eof: true`); feature `stdin`. */
+export interface StdinFrame { type: 'stdin'; id: RunId; data?: string; eof?: boolean }
 export interface CancelFrame { type: 'cancel'; id: RunId }
 export interface ClientBye { type: 'bye' }
-export type ClientMessage = ClientHello | AuthFrame | RunFrame | CancelFrame | ClientBye;
+export type ClientMessage = ClientHello | AuthFrame | RunFrame | StdinFrame | CancelFrame | ClientBye;
 
 // Server -> client
 export interface ServerHello {
@@ -32,7 +35,8 @@ export interface ServerHello {
   features?: string[];
 }
 export interface ReadyFrame { type: 'ready'; session: string; commands: string[] }
-export interface OutFrame { type: 'out'; id: RunId; stream: StreamName; data: string }
+/** `data` is text, or with `encoding: "base64"` (feature `bytes`) the base64 of output bytes that are not UTF-8. */
+export interface OutFrame { type: 'out'; id: RunId; stream: StreamName; data: string; encoding?: 'base64' }
 export interface DoneFrame {
   type: 'done';
   id: RunId;
@@ -52,6 +56,8 @@ export type ServerMessage = ServerHello | ReadyFrame | OutFrame | DoneFrame | Er
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
 const MAX_ID_LENGTH = 128;
+/** Standard base64, padded. */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -128,9 +134,20 @@ export function parseClientMessage(line: string): Parsed<ClientMessage> {
       if (v.timeout !== undefined && (typeof v.timeout !== 'number' || !Number.isFinite(v.timeout) || v.timeout <= 0)) {
         return fail('run.timeout must be a positive number of milliseconds');
       }
+      if (v.stdin !== undefined && typeof v.stdin !== 'boolean') return fail('run.stdin must be true or false');
       const run: RunFrame = { type: 'run', id: v.id, cmd: v.cmd };
       if (typeof v.timeout === 'number') run.timeout = v.timeout;
+      if (v.stdin === true) run.stdin = true;
       return { ok: true, value: run };
+    }
+    case 'stdin': {
+      if (!isRunId(v.id)) return fail('stdin.id must be a run id');
+      if (v.data !== undefined && (typeof v.data !== 'string' || !BASE64.test(v.data))) return fail('stdin.data must be base64');
+      if (v.eof !== undefined && v.eof !== true) return fail('stdin.eof must be true when present');
+      const frame: StdinFrame = { type: 'stdin', id: v.id };
+      if (typeof v.data === 'string') frame.data = v.data;
+      if (v.eof === true) frame.eof = true;
+      return { ok: true, value: frame };
     }
     case 'cancel':
       if (!isRunId(v.id)) return fail('cancel.id must be a run id');
@@ -180,7 +197,8 @@ export function parseServerMessage(line: string): Parsed<ServerMessage> {
   switch (v.type) {
     case 'out':
       if (!isRunId(v.id) || (v.stream !== 'stdout' && v.stream !== 'stderr') || typeof v.data !== 'string') return fail('malformed out frame');
-      return { ok: true, value: { type: 'out', id: v.id, stream: v.stream, data: v.data } };
+      if (v.encoding !== undefined && (v.encoding !== 'base64' || !BASE64.test(v.data))) return fail('malformed out frame (encoding)');
+      return { ok: true, value: { type: 'out', id: v.id, stream: v.stream, data: v.data, ...(v.encoding === 'base64' ? { encoding: 'base64' as const } : {}) } };
     case 'done':
       return parseDone(v);
     case 'hello': {

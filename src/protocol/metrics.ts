@@ -9,6 +9,10 @@
 export const Feature = {
   /** `done` frames of the supervision builtins carry `data`. */
   DATA: 'data',
+  /** `out` frames may carry bytes that are not UTF-8, as base64 (`encoding: "base64"`). */
+  BYTES: 'bytes',
+  /** `run` frames may ask for stdin, sent in `stdin` frames. */
+  STDIN: 'stdin',
 } as const;
 export type Feature = (typeof Feature)[keyof typeof Feature];
 

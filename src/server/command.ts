@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { ErrorInfo, RunData, StreamName } from '../protocol/index.js';
 
 /** Who is asking: the connection a run came from. */
@@ -43,7 +44,13 @@ export interface RunContext {
    * Sends output to the client. Resolves when the data may be followed by more
    * (the socket has drained): await it to respect backpressure.
    */
-  write(stream: StreamName, data: string): Promise<void>;
+  write(stream: StreamName, data: string | Uint8Array): Promise<void>;
+  /**
+   * The run's stdin when the client sends one (`exec` with piped input);
+   * undefined otherwise (then a child's stdin is empty). Commands that
+   * spawn a child pipe it in; the others ignore it.
+   */
+  readonly stdin?: Readable | undefined;
   session: SessionInfo;
   server: ServerControl;
 }

@@ -3,6 +3,17 @@ import type { RunAbort } from './run-abort.js';
 
 /** Largest piece of output put in one frame, in UTF-16 units: even fully escaped it stays far below the frame limit. */
 export const OUT_CHUNK = 64 * 1024;
+/** Largest piece of output bytes put in one frame: as base64 it is OUT_CHUNK characters. */
+export const OUT_BYTES_CHUNK = (OUT_CHUNK / 4) * 3;
+
+/** Splits output into pieces that each fit one frame (text: see `chunks`). */
+export function* outputPieces(data: string | Uint8Array): Generator<string | Uint8Array> {
+  if (typeof data === 'string') {
+    yield* chunks(data);
+    return;
+  }
+  for (let start = 0; start < data.length; start += OUT_BYTES_CHUNK) yield data.subarray(start, start + OUT_BYTES_CHUNK);
+}
 
 /** Splits text into pieces of at most `size` units without cutting a surrogate pair. */
 export function* chunks(text: string, size = OUT_CHUNK): Generator<string> {
@@ -26,11 +37,12 @@ export class OutputBudget {
 
   constructor(private readonly cap: number, private readonly abort: RunAbort) {}
 
-  /** Returns the part of `data` that may be sent ('' once the cap is reached). */
-  take(_stream: StreamName, data: string): string {
+  /** Returns the part of `data` that may be sent (empty once the cap is reached). */
+  take<T extends string | Uint8Array>(_stream: StreamName, data: T): T;
+  take(_stream: StreamName, data: string | Uint8Array): string | Uint8Array {
     if (this.cap <= 0) return data;
-    if (this.truncated) return '';
-    const bytes = Buffer.byteLength(data);
+    if (this.truncated) return typeof data === 'string' ? '' : data.subarray(0, 0);
+    const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
     if (this.used + bytes <= this.cap) {
       this.used += bytes;
       return data;
@@ -39,6 +51,7 @@ export class OutputBudget {
     this.used = this.cap;
     this.truncated = true;
     this.abort.abort(new TcpcmdError(ErrorCode.OUTPUT_LIMIT, `output passed the server's cap of ${this.cap} bytes; the rest was dropped and the command stopped`));
+    if (typeof data !== 'string') return data.subarray(0, room);
     // May end in U+FFFD where the cap cuts a multi-byte character; the run is marked truncated.
     return Buffer.from(data).subarray(0, room).toString('utf8');
   }

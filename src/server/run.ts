@@ -1,8 +1,9 @@
+import type { Readable } from 'node:stream';
 import { ErrorCode, TcpcmdError, type DoneFrame, type RunFrame, type StreamName, errorMessage } from '../protocol/index.js';
 import type { RunContext, RunOutcome, ServerControl, SessionInfo } from './command.js';
 import type { RunAbort } from './run-abort.js';
 import type { RunDeadline } from './run-deadline.js';
-import { OUT_CHUNK, OutputBudget, chunks } from './run-output.js';
+import { OUT_BYTES_CHUNK, OUT_CHUNK, OutputBudget, outputPieces } from './run-output.js';
 import type { Limits } from './limits.js';
 import { loggedCommand, type Logger } from './log.js';
 import type { PolicyCheck } from './policy.js';
@@ -29,7 +30,9 @@ export interface RunEnv {
   session: SessionInfo;
   peer: string;
   /** Sends a run's output; the promise it returns settles when the socket can take more. */
-  write(frame: RunFrame, stream: StreamName, data: string): Promise<void>;
+  write(frame: RunFrame, stream: StreamName, data: string | Uint8Array): Promise<void>;
+  /** The run's stdin, when its frame asked for one (feature `stdin`). */
+  stdin(frame: RunFrame): Readable | undefined;
   control: ServerControl;
   /** The session's run timer (one run at a time). */
   deadline: RunDeadline;
@@ -149,13 +152,17 @@ class Context implements RunContext {
   }
 
   /** A bound function: commands hand `ctx.write` on to helpers such as runProcess. */
-  readonly write = (stream: StreamName, data: string): Promise<void> => {
+  readonly write = (stream: StreamName, data: string | Uint8Array): Promise<void> => {
     const allowed = this.budget.take(stream, data);
-    if (allowed.length <= OUT_CHUNK) return this.env.write(this.frame, stream, allowed);
+    if (allowed.length <= (typeof allowed === 'string' ? OUT_CHUNK : OUT_BYTES_CHUNK)) return this.env.write(this.frame, stream, allowed);
     return this.writePieces(stream, allowed);
   };
 
-  private async writePieces(stream: StreamName, data: string): Promise<void> {
-    for (const piece of chunks(data)) await this.env.write(this.frame, stream, piece);
+  get stdin(): Readable | undefined {
+    return this.env.stdin(this.frame);
+  }
+
+  private async writePieces(stream: StreamName, data: string | Uint8Array): Promise<void> {
+    for (const piece of outputPieces(data)) await this.env.write(this.frame, stream, piece);
   }
 }

@@ -14,6 +14,7 @@ import {
   type ErrorInfo,
   type LineEvent,
   type RunFrame,
+  type RunId,
   type ServerHello,
   type ServerMessage,
   Feature,
@@ -24,12 +25,14 @@ import { peerName } from './peer.js';
 import type { HandshakeTicket } from './handshake-gate.js';
 import { RunDeadline } from './run-deadline.js';
 import type { RunAnswer, RunEnv } from './run.js';
+import { OutEncoder } from './out-encoder.js';
 import { PlainAnswers } from './plain-answers.js';
+import { RunStdins } from './run-stdins.js';
 import { RunQueue } from './run-queue.js';
 import type { SessionHost } from './session-host.js';
 
 /** The hello features this server grants. */
-const SERVER_FEATURES: ReadonlySet<string> = new Set<string>([Feature.DATA]);
+const SERVER_FEATURES: ReadonlySet<string> = new Set<string>([Feature.DATA, Feature.BYTES, Feature.STDIN]);
 
 type State = 'greeting' | 'auth' | 'ready' | 'closed';
 type AfterRun = 'disconnect' | 'reset' | 'kill';
@@ -81,6 +84,14 @@ export class Session {
   private readonly runs: RunQueue;
   private afterRun: AfterRun | undefined;
   private inlineSeq = 0;
+  /** Output bytes as `out` frame payloads (text, or base64 for a client that negotiated `bytes`). */
+  private out = new OutEncoder(false);
+  /** The run whose output `out` may hold the end of. */
+  private outRun: RunId | undefined;
+  /** The stdin of runs that asked for one. */
+  private readonly stdins = new RunStdins((on) => this.holdForStdin(on));
+  /** Reading is paused until a run's stdin drains. */
+  private stdinHeld = false;
   /** A plain-text session's answers (boundaries, markers, packet mode). */
   private readonly plain = new PlainAnswers((data) => this.sendText(data));
   /** The first byte the client sent that is not white space: `{` for JSON. */
@@ -132,6 +143,7 @@ export class Session {
       session: this.info,
       peer: this.peer,
       write: (frame, stream, data) => this.writeOutput(frame, stream, data),
+      stdin: (frame) => this.stdins.get(frame.id),
       control: {
         commands: () => host.offeredCommands(),
         disconnect: () => (this.afterRun = 'disconnect'),
@@ -294,7 +306,7 @@ export class Session {
     if (this.readingPaused && this.state !== 'closed') {
       this.readingPaused = false;
       this.processBacklog();
-      if (!this.readingPaused) this.socket.resume();
+      if (!this.readingPaused && !this.stdinHeld) this.socket.resume();
     }
     this.flushDrainWaiters();
   }
@@ -326,6 +338,7 @@ export class Session {
         // Only a client that asks is told, so an old client sees the hello it always saw.
         hello.features = msg.features.filter((f) => SERVER_FEATURES.has(f));
         this.sendData = hello.features.includes(Feature.DATA);
+        this.out = new OutEncoder(hello.features.includes(Feature.BYTES));
       }
       this.send(hello);
       if (auth === 'none') this.becomeReady();
@@ -344,7 +357,10 @@ export class Session {
     }
     switch (msg.type) {
       case 'run':
+        if (msg.stdin) this.stdins.open(msg.id);
         return this.runs.add(msg);
+      case 'stdin':
+        return this.stdins.feed(msg);
       case 'cancel':
         return this.runs.cancel(msg.id);
       case 'bye':
@@ -405,7 +421,12 @@ export class Session {
 
   private answer(frame: RunFrame, answer: RunAnswer): void {
     this.lastHeard = performance.now(); // idle counts from the end of the last run
+    this.stdins.close(frame.id);
     if (this.mode === 'json') {
+      if (this.outRun === frame.id) {
+        this.outRun = undefined;
+        for (const [stream, piece] of this.out.end()) this.send({ type: 'out', id: frame.id, stream, ...piece });
+      }
       const done: DoneFrame = { type: 'done', id: frame.id, exitCode: answer.exitCode, durationMs: answer.durationMs };
       if (answer.signal !== undefined) done.signal = answer.signal;
       if (answer.truncated !== undefined) done.truncated = answer.truncated;
@@ -417,10 +438,24 @@ export class Session {
     this.plain.answer(answer);
   }
 
-  private writeOutput(frame: RunFrame, stream: 'stdout' | 'stderr', data: string): Promise<void> {
-    if (this.state === 'closed' || data === '') return WRITTEN;
-    const ok = this.mode === 'json' ? this.send({ type: 'out', id: frame.id, stream, data }) : this.plain.output(data);
+  private writeOutput(frame: RunFrame, stream: 'stdout' | 'stderr', data: string | Uint8Array): Promise<void> {
+    if (this.state === 'closed' || data.length === 0) return WRITTEN;
+    let ok: boolean;
+    if (this.mode === 'inline') ok = this.plain.output(data);
+    else if (typeof data === 'string') ok = this.send({ type: 'out', id: frame.id, stream, data });
+    else {
+      this.outRun = frame.id;
+      const piece = this.out.encode(stream, data);
+      ok = piece ? this.send({ type: 'out', id: frame.id, stream, ...piece }) : true;
+    }
     return ok ? WRITTEN : new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** A run's stdin is full: stop reading the client until it drains (or the run ends). */
+  private holdForStdin(on: boolean): void {
+    this.stdinHeld = on;
+    if (on) this.socket.pause();
+    else if (!this.readingPaused && this.state !== 'closed') this.socket.resume();
   }
 
   private flushDrainWaiters(): void {

@@ -63,7 +63,7 @@ describe('judge', () => {
     });
     expect(judge(result({ exitCode: null, timedOut: true }), plain)).toEqual({ status: 'timeout', error: 'TIMEOUT: the run timed out' });
     expect(judge(result({ exitCode: null, cancelled: true }), plain).status).toBe('skipped');
-    expect(judge(result({ exitCode: null, signal: 'SIGKILL' }), plain)).toEqual({ status: 'error', error: 'INTERNAL: the command was killed by SIGKILL' });
+    expect(judge(result({ exitCode: null, signal: 'SIGKILL' }), plain)).toEqual({ status: 'failed', error: 'KILLED: killed by SIGKILL' });
     expect(judgeRejection(new TcpcmdError(ErrorCode.CONNECTION_CLOSED, 'gone'))).toEqual({ status: 'error', error: 'CONNECTION_CLOSED: gone' });
     expect(judgeRejection(new Error('boom'))).toEqual({ status: 'error', error: 'INTERNAL: boom' });
   });
@@ -71,7 +71,7 @@ describe('judge', () => {
   it('explains a row that did not pass', () => {
     const row: OutputRow = {
       seq: 1, name: '', target: 'h:1', command: 'c', timeout: null, expect: '^x', expect_exit: 0,
-      status: 'failed', exit_code: 2, duration_ms: 1, started_at: '', stdout: '', stderr: '', error: '', data: null,
+      status: 'failed', exit_code: 2, duration_ms: 1, started_at: '', stdout: '', stderr: '', output_encoding: '', error: '', data: null,
     };
     expect(explainRow(row)).toBe('exit 2, expected 0');
     expect(explainRow({ ...row, exit_code: 0 })).toBe('output does not match "^x"');

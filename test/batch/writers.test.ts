@@ -24,6 +24,7 @@ function row(seq: number, fields: Partial<OutputRow> = {}): OutputRow {
     started_at: '2026-01-02T03:04:05.006Z',
     stdout: `${seq}\n`,
     stderr: '',
+    output_encoding: '',
     error: '',
     data: null,
     ...fields,
@@ -54,7 +55,7 @@ function csvRecords(text: string): string[][] {
 
 const asCells = (r: OutputRow): string[] => [
   String(r.seq), r.name, r.target, r.command, r.timeout === null ? '' : String(r.timeout), r.expect, String(r.expect_exit),
-  r.status, r.exit_code === null ? '' : String(r.exit_code), String(r.duration_ms), r.started_at, r.stdout, r.stderr, r.error,
+  r.status, r.exit_code === null ? '' : String(r.exit_code), String(r.duration_ms), r.started_at, r.stdout, r.stderr, r.output_encoding, r.error,
   r.data === null ? '' : JSON.stringify(r.data),
 ];
 

@@ -111,9 +111,9 @@ describe('tcpcmd connect without a terminal', () => {
     r.input.end();
     expect(await r.done).toMatchObject({ exitCode: 1, commands: 2 });
     const recorded = await readFile(path('rec.csv'), 'utf8');
-    expect(recorded.split('\n')[0]).toBe('seq,name,target,command,timeout,expect,expect_exit,status,exit_code,duration_ms,started_at,stdout,stderr,error,data');
-    expect(recorded).toMatch(new RegExp(`^1,,${target},echo first,,,0,ok,0,\\d+,[^,]+,"first\\n",,,$`, 'm'));
-    expect(recorded).toMatch(new RegExp(`^2,,${target},fail,,,0,failed,3,\\d+,[^,]+,,"bad\\n",,$`, 'm'));
+    expect(recorded.split('\n')[0]).toBe('seq,name,target,command,timeout,expect,expect_exit,status,exit_code,duration_ms,started_at,stdout,stderr,output_encoding,error,data');
+    expect(recorded).toMatch(new RegExp(`^1,,${target},echo first,,,0,ok,0,\\d+,[^,]+,"first\\n",,,,$`, 'm'));
+    expect(recorded).toMatch(new RegExp(`^2,,${target},fail,,,0,failed,3,\\d+,[^,]+,,"bad\\n",,,$`, 'm'));
     expect(await readFile(path('saved.csv'), 'utf8')).toBe(recorded);
     expect(r.err.text).toContain(`saved 2 rows to ${path('saved.csv')}`);
 

@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StreamName } from '../../src/protocol/index.js';
@@ -39,6 +40,7 @@ export interface Harness {
 export function makeHarness(command: Command, options: HarnessOptions = {}): Harness {
   const controller = new AbortController();
   const chunks: Chunk[] = [];
+  const decoders: Partial<Record<StreamName, StringDecoder>> = {};
   const calls: Harness['calls'] = [];
   const inFlight = { stdout: 0, stderr: 0 };
   let maxInFlight = 0;
@@ -55,7 +57,8 @@ export function makeHarness(command: Command, options: HarnessOptions = {}): Har
     argv: args === '' ? [] : args.split(/\s+/),
     signal: controller.signal,
     async write(stream, data) {
-      const chunk = { stream, data };
+      // Bytes read as text the way a client does, a decoder per stream (a character may span chunks).
+      const chunk = { stream, data: typeof data === 'string' ? data : (decoders[stream] ??= new StringDecoder('utf8')).write(Buffer.from(data)) };
       chunks.push(chunk);
       options.onWrite?.(chunk);
       inFlight[stream] += 1;

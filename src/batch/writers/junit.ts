@@ -37,7 +37,7 @@ function testcaseXml(row: OutputRow): string {
   if (row.status === 'skipped') body = `      <skipped message="${why}"/>\n`;
   else {
     const tag = row.status === 'failed' ? 'failure' : 'error';
-    const type = row.status === 'failed' || row.error === '' ? row.status : (row.error.split(':')[0] ?? row.status);
+    const type = row.error === '' ? row.status : (row.error.split(':')[0] ?? row.status);
     const detail = [
       `command: ${row.command}`,
       `exit code: ${row.exit_code ?? 'none'} (expected ${row.expect_exit})`,

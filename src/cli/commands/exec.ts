@@ -1,3 +1,4 @@
+import { constants as osConstants } from 'node:os';
 import { OutputBackpressure } from '../../client/output-backpressure.js';
 import { Feature } from '../../protocol/index.js';
 import { defineCommand } from '../command.js';
@@ -13,6 +14,9 @@ const EXEC_FLAGS = {
   ...CLIENT_FLAGS,
   timeout: flag.ms('Stop the command after this many ms'),
   json: flag.boolean(`Print the figures of ${DATA_COMMANDS} as JSON (docs/protocol.md), in place of the text`),
+  stdin: flag.boolean('Send our stdin to the command even when it is a terminal (a pipe or a file is sent unless --no-stdin)'),
+  // -n as in ssh; a flag of its own, since an alias would set --stdin, not clear it.
+  n: flag.boolean('Send no stdin, as ssh -n: the same as --no-stdin'),
 };
 const EXEC_POSITIONALS = {
   target: positional.target('host[:port] of the server (port defaults to 10000)'),
@@ -32,6 +36,8 @@ export const execCommand = defineCommand({
     ["$0 exec localhost 'linux:ls -l /tmp'", 'Run a shell command; its exit code is ours'],
     ['$0 exec --timeout 5000 localhost:10000 ping 127.0.0.1', 'Stop after 5 s (options go before the command)'],
     ['$0 exec --json localhost cpu', 'The CPU figures as JSON: usagePercent, load1, ...'],
+    ["tar c dir | $0 exec host 'linux:tar x -C /tmp'", 'Stdin goes to the command, byte for byte'],
+    ["$0 exec host 'linux:cat /bin/ls' > ls.copy", 'Output comes back byte for byte'],
   ],
   run: (args) => runExec(args),
 });
@@ -40,6 +46,7 @@ export const execCommand = defineCommand({
 export async function runExec(args: ExecArgs): Promise<void> {
   const { connect } = await import('../../client/connect.js');
   const connection = await connect(args.target, connectOptionsFrom(args));
+  const stdin = stdinToSend(args, connection.info.features.includes(Feature.STDIN));
   const controller = new AbortController();
   const stopHandlers = onInterrupt(() => controller.abort());
   const output = new OutputBackpressure(() => connection.pause(), () => connection.resume());
@@ -57,7 +64,8 @@ export async function runExec(args: ExecArgs): Promise<void> {
       ...(args.timeout !== undefined ? { timeout: args.timeout } : {}),
       signal: controller.signal,
       collect: false,
-      onOutput: (stream, data) => {
+      ...(stdin ? { stdin } : {}),
+      onBytes: (stream, data) => {
         if ((readerGone || args.json) && stream === 'stdout') return;
         output.write(stream === 'stdout' ? process.stdout : process.stderr, data);
       },
@@ -66,6 +74,11 @@ export async function runExec(args: ExecArgs): Promise<void> {
       process.exitCode = Exit.BROKEN_PIPE;
     } else if (result.cancelled) {
       process.exitCode = Exit.INTERRUPTED;
+    } else if (result.signal !== undefined && !result.error) {
+      // As a shell reports it: one line, and 128 + the signal's number.
+      process.stderr.write(`tcpcmd exec: killed by ${result.signal}\n`);
+      const number = (osConstants.signals as Record<string, number | undefined>)[result.signal];
+      process.exitCode = number === undefined ? Exit.EXEC_FAILURE : 128 + number;
     } else if (result.error) {
       process.stderr.write(`tcpcmd exec: ${result.error.message} (${result.error.code})\n`);
       // A run that did not finish is never a success, whatever exit code came with it.
@@ -85,4 +98,16 @@ export async function runExec(args: ExecArgs): Promise<void> {
     process.stdout.removeListener('error', onStdoutError);
     await connection.close();
   }
+}
+
+/**
+ * Our stdin, when it is to be sent: as ssh, a pipe or a file is sent unless
+ * --no-stdin (-n); a terminal only with --stdin (a person typing at exec's
+ * prompt would not expect the command to wait for them). An older server
+ * cannot take stdin: then it is sent only when asked for, and that fails.
+ */
+function stdinToSend(args: ExecArgs, serverTakesStdin: boolean): NodeJS.ReadStream | undefined {
+  if (args.n === true || args.stdin === false) return undefined;
+  if (args.stdin !== true && (process.stdin.isTTY || !serverTakesStdin)) return undefined;
+  return process.stdin;
 }

@@ -1,8 +1,7 @@
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import type { StreamName } from '../../protocol/index.js';
 
-export type Write = (stream: StreamName, data: string) => Promise<void>;
+export type Write = (stream: StreamName, data: string | Uint8Array) => Promise<void>;
 
 /** One child output stream being forwarded to `write`. */
 export interface OutputPump {
@@ -21,23 +20,22 @@ export interface OutputPump {
 }
 
 /**
- * Forwards a child stream as text. A StringDecoder per stream keeps multi-byte
- * characters whole across chunks. Backpressure: the stream is pulled one
+ * Forwards a child stream's bytes as they come (the session turns them into
+ * text or base64 for its client: out-encoder.ts). Backpressure: the stream is pulled one
  * chunk at a time (async iteration) and the next pull waits for the previous
  * `write`, so a slow client slows the child through the full pipe instead of
  * growing memory here. (Pausing from a 'data' handler is not enough: a
  * resume already scheduled can deliver one more chunk.)
  */
 export function pumpOutput(stream: Readable, name: StreamName, write: Write): OutputPump {
-  const decoder = new StringDecoder('utf8');
   let progress = 0;
   let writing = false;
   let ended = false;
-  const send = async (text: string): Promise<void> => {
-    if (text === '') return;
+  const send = async (bytes: Buffer): Promise<void> => {
+    if (bytes.length === 0) return;
     writing = true;
     try {
-      await write(name, text);
+      await write(name, bytes);
     } catch (error) {
       throw new WriteFailed(error);
     } finally {
@@ -49,9 +47,8 @@ export function pumpOutput(stream: Readable, name: StreamName, write: Write): Ou
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         progress += 1;
-        await send(decoder.write(chunk));
+        await send(chunk);
       }
-      await send(decoder.end());
     } catch (error) {
       if (error instanceof WriteFailed) throw error.cause;
       // Stopped, or the pipe broke: what was read has been sent; the output simply ends here.

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { ErrorCode, isTcpcmdError, errorMessage } from '../../protocol/index.js';
 import type { RunOutcome } from '../command.js';
 import { drainAfterExit } from './drain-after-exit.js';
@@ -16,8 +16,10 @@ export interface RunProcessOptions {
   args: readonly string[];
   /** Aborting kills the whole process tree at once; the caller reads `signal.reason`. */
   signal: AbortSignal;
-  /** Receives stdout and stderr as text; the stream waits for each promise (backpressure). */
+  /** Receives stdout and stderr bytes; the stream waits for each promise (backpressure). */
   write: Write;
+  /** Piped to the program's stdin (with backpressure, its end closes it); without it stdin is empty. */
+  stdin?: Readable | undefined;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   /**
@@ -43,18 +45,18 @@ type Exit = { code: number | null; signal: NodeJS.Signals | null };
 export async function runProcess(options: RunProcessOptions): Promise<RunOutcome> {
   const { file, signal, cwd } = options;
   if (signal.aborted) return { exitCode: null }; // Nothing was started, so nothing to kill.
-  let child: ChildProcessByStdio<null, Readable, Readable>;
+  let child: ChildProcessByStdio<Writable | null, Readable, Readable>;
   try {
     child = spawn(file, options.args, {
       shell: false,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       // Its own process group, so killTree reaches everything it starts.
       detached: process.platform !== 'win32',
       windowsHide: true,
       windowsVerbatimArguments: options.windowsVerbatimArguments ?? false,
       cwd,
       env: options.env ?? process.env,
-    });
+    }) as ChildProcessByStdio<Writable | null, Readable, Readable>;
   } catch (error) {
     // Synchronous refusals: a NUL byte in an argument, a bad option.
     return spawnFailed(file, error as NodeJS.ErrnoException);
@@ -75,6 +77,7 @@ export async function runProcess(options: RunProcessOptions): Promise<RunOutcome
     if (spawnError?.code === 'ENOENT' && cwd === undefined && options.ifNotFound) return options.ifNotFound();
     return spawnFailed(file, spawnError ?? new Error('no process id'), cwd);
   }
+  if (options.stdin && child.stdin) feedStdin(options.stdin, child.stdin);
   const outcome = supervise(child.pid, exited, state, [pumpOutput(child.stdout, 'stdout', options.write), pumpOutput(child.stderr, 'stderr', options.write)], signal);
   trackProcess(child.pid, outcome); // until its whole group is drained or killed
   return outcome;
@@ -136,6 +139,16 @@ function ended(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Pipes the run's stdin into the child's. A child that exits (or closes its
+ * stdin) without reading it all is not an error, as in a shell: what it did
+ * not read is dropped.
+ */
+function feedStdin(source: Readable, sink: Writable): void {
+  sink.on('error', () => source.unpipe(sink));
+  source.pipe(sink);
 }
 
 function fromExit({ code, signal }: Exit): RunOutcome {

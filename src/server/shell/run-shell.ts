@@ -12,7 +12,7 @@ export async function runShell(shell: ShellName, ctx: RunContext): Promise<RunOu
   }
   const invocation = shellFor(shell, command);
   if ('error' in invocation) return { exitCode: null, error: invocation.error };
-  return runProcess({ ...invocation, signal: ctx.signal, write: ctx.write });
+  return runProcess({ ...invocation, signal: ctx.signal, write: ctx.write, stdin: ctx.stdin });
 }
 
 const EXAMPLES: Record<ShellName, string> = { linux: 'ls -l', dos: 'dir', powershell: 'Get-Process' };

@@ -181,7 +181,7 @@ describe.skipIf(process.platform === 'win32')('runProcess', () => {
       signal: harness.ctx.signal,
       write: async (_stream, data) => {
         writes += 1;
-        if (writes === 1) firstLine = data.split('\n')[0] ?? '';
+        if (writes === 1) firstLine = Buffer.from(data).toString().split('\n')[0] ?? '';
         else throw new TcpcmdError(ErrorCode.CONNECTION_CLOSED, 'the client went away');
       },
     });
