@@ -43,6 +43,11 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
+    // top watches servers as a client does, with the batch runner's servers.csv: never the server, the REPL or the CLI.
+    files: ['src/top/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['**/server/**', '**/repl/**', '**/cli/**'] }] },
+  },
+  {
     files: ['src/protocol/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['**/server/**', '**/client/**', '**/batch/**', '**/repl/**', '**/cli/**'] }] },
   },

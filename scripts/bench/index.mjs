@@ -1,12 +1,12 @@
 // `npm run bench`: tcpcmd against baselines measured in the same run, on loopback.
 // Prints a table of figures and ratios and writes them to .bench/results.json.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, createWriteStream, openSync, closeSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, createWriteStream, openSync, closeSync } from 'node:fs';
 import net from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { BIN, HERE, ROOT, median, nodeJson, procKb, startServer, timed } from './lib.mjs';
+import { BIN, HERE, ROOT, median, nodeJson, procKb, startFleet, startServer, timed } from './lib.mjs';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
@@ -264,6 +264,48 @@ if (want('hostile')) {
   record('hostile', 'failed execs under attack', failed, 'runs', undefined, '0');
   record('hostile', 'server RSS under attack (peak)', peakKb / 1024, 'MB', undefined, '< 200');
   await server.stop();
+}
+
+// 7. tcpcmd top over a simulated fleet (fleet.mjs: 1,000 servers in one process).
+if (want('top')) {
+  const n = 1000;
+  console.log(`7. tcpcmd top over a simulated fleet of ${n.toLocaleString('en-US')} servers in one process`);
+  const fleet = await startFleet(n, join(OUT, `top-fleet-${n}.csv`));
+  const onceRuns = [];
+  for (let i = 0; i < (quick ? 1 : 3); i++) onceRuns.push(await timed(process.execPath, [BIN, 'top', '--once', '--targets', fleet.csv]));
+  record('top', `top --once over ${n.toLocaleString('en-US')} servers, ms end to end${quick ? '' : ' (median of 3)'}`, median(onceRuns.map((r) => r.ms)), 'ms', undefined, '<= 1,500');
+  record('top', '  servers down in those tables (exit 1 when any)', onceRuns.filter((r) => r.code !== 0).length, 'runs');
+
+  // The live view, in a terminal (script gives it a pty), polling every second: the CPU it takes, after its first round.
+  const rounds = 10;
+  const live = spawn('script', ['-qfec', `${process.execPath} ${BIN} top --targets ${fleet.csv} --interval 1`, '/dev/null'], { stdio: ['pipe', 'ignore', 'ignore'] });
+  const cpuTicks = (pid) => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100 a second)
+  };
+  const childOf = (pid) => Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ')[0]);
+  await new Promise((r) => setTimeout(r, 3000));
+  const pid = childOf(live.pid);
+  const t0 = performance.now();
+  const c0 = cpuTicks(pid);
+  await new Promise((r) => setTimeout(r, rounds * 1000));
+  const share = (cpuTicks(pid) - c0) / 100 / ((performance.now() - t0) / 1000);
+  live.stdin.write('q');
+  await once(live, 'close');
+  record('top', `live top over ${n.toLocaleString('en-US')} servers at --interval 1: CPU, cores (over ${rounds} s)`, share, 'cores', undefined, '< 0.5');
+
+  // The same polling as a time series: when each round started, so whether the interval held.
+  const out = join(OUT, 'top-series.jsonl');
+  const series = spawn(process.execPath, [BIN, 'top', '--targets', fleet.csv, '--interval', '1', '--format', 'jsonl', '--count', String(rounds)], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const file = createWriteStream(out);
+  series.stdout.pipe(file);
+  await once(series, 'close');
+  const starts = [...new Set(readFileSync(out, 'utf8').trim().split('\n').map((l) => Date.parse(JSON.parse(l).time)))];
+  const gaps = starts.slice(1).map((t, i) => t - (starts[i] ?? t));
+  record('top', `top --format jsonl --interval 1: time between rounds (median of ${gaps.length})`, median(gaps), 'ms', undefined, '<= 1,000 (kept)');
+  record('top', '  longest', Math.max(...gaps), 'ms');
+  await fleet.stop();
 }
 
 const result = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, quick, rows };

@@ -214,7 +214,7 @@ function finish(command: Command, found: Found): Record<string, unknown> {
   });
   const restKey = restName(command);
   const restSpec = restKey === undefined ? undefined : command.positionals[restKey];
-  if (restKey !== undefined && restSpec && found.rest.length === 0) throw missing(restKey, restSpec.describe);
+  if (restKey !== undefined && restSpec?.required && found.rest.length === 0) throw missing(restKey, restSpec.describe);
   const [unknown] = found.unknown;
   if (unknown !== undefined) {
     const names = Object.keys(command.flags).map(dashed);

@@ -173,8 +173,8 @@ export const positional = {
   string<O extends { optional?: boolean }>(describe: string, options?: O): Positional<O extends { optional: true } ? string | undefined : string> {
     return { describe, required: !options?.optional, read: read.text, example: 'x.csv' };
   },
-  /** Every word from here on, options included, as typed (at least one). */
-  rest(describe: string): Positional<string[]> {
-    return { describe, required: true, rest: true, read: read.text, example: 'echo' };
+  /** Every word from here on, options included, as typed (at least one, unless `optional`). */
+  rest(describe: string, options?: { optional?: boolean }): Positional<string[]> {
+    return { describe, required: !options?.optional, rest: true, read: read.text, example: 'echo' };
   },
 };

@@ -8,10 +8,11 @@ import { connectCommand } from './commands/connect.js';
 import { runCommand } from './commands/run.js';
 import { waitCommand } from './commands/wait.js';
 import { uiCommand } from './commands/ui.js';
+import { topCommand } from './commands/top.js';
 
 // Every command module is light: its `run` imports the library lazily, so
 // `tcpcmd exec` does not load the server, the REPL or the CSV code.
-export const COMMANDS: readonly Command[] = [serveCommand, connectCommand, execCommand, runCommand, waitCommand, uiCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, connectCommand, execCommand, runCommand, waitCommand, uiCommand, topCommand];
 
 const YARGS_SETUP = {
   usage: '$0 <command> [options]\n\nRun commands on remote machines over TCP.',

@@ -160,6 +160,11 @@ export class Tmux {
     return until(() => this.screen(escapes), (s) => matches(s, expected), `${String(expected)} in the terminal`, ms);
   }
 
+  /** Resizes the terminal (the program gets SIGWINCH). */
+  async resize(columns: number, rows: number): Promise<void> {
+    await this.tmux('resize-window', '-t', this.name, '-x', String(columns), '-y', String(rows));
+  }
+
   /** How often `text` is on the screen. */
   async count(text: string): Promise<number> {
     return (await this.screen()).split(text).length - 1;
