@@ -1,8 +1,9 @@
 // The size budget of src/: no file over 300 lines, no function over 60, unless
 // the file says why with a `size-allowance:` comment (at the top of the file
 // for its length; in the comment just above a function for that function).
-// Prints the largest files and functions, and exits 1 when the budget is broken.
-//   node scripts/sizes.mjs [--top N]
+// Prints the largest files and functions and what is over budget; with
+// --strict it exits 1 when the budget is broken.
+//   node scripts/sizes.mjs [--top N] [--strict]
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
@@ -14,6 +15,7 @@ const ALLOWANCE = /size-allowance:\s*\S/;
 const root = new URL('..', import.meta.url).pathname;
 const topArg = process.argv.indexOf('--top');
 const top = topArg > 0 ? Number(process.argv[topArg + 1]) : 10;
+const strict = process.argv.includes('--strict');
 
 function* sourceFiles(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -75,5 +77,5 @@ const over = [
 ];
 if (over.length > 0) {
   console.error(`\nsizes: over budget; split it along its ideas, or say why in a "size-allowance:" comment (docs/architecture.md):\n${over.map((o) => `  ${o}`).join('\n')}`);
-  process.exitCode = 1;
+  if (strict) process.exitCode = 1;
 }
