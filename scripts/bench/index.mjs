@@ -6,20 +6,13 @@ import net from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { BIN, HERE, ROOT, median, nodeJson, procKb, startFleet, startServer, timed } from './lib.mjs';
+import { BIN, HERE, ROOT, median, nodeJson, procKb, recorder, startFleet, startServer, timed } from './lib.mjs';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const OUT = join(ROOT, '.bench');
 mkdirSync(OUT, { recursive: true });
-const rows = [];
-const record = (scenario, figure, value, unit, baseline, goal) => {
-  const ratio = baseline === undefined ? undefined : value / baseline;
-  rows.push({ scenario, figure, value, unit, baseline, ratio, goal });
-  const r = ratio === undefined ? '' : `  ratio ${ratio.toFixed(2)}`;
-  console.log(`  ${figure}: ${fmt(value)} ${unit}${baseline === undefined ? '' : ` (baseline ${fmt(baseline)})`}${r}${goal ? `  goal ${goal}` : ''}`);
-};
-const fmt = (v) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2));
+const { rows, record, summary } = recorder({ quick });
 const want = (name) => !only || only.includes(name);
 
 async function writeCsv(path, n, makeRow) {
@@ -310,4 +303,4 @@ if (want('top')) {
 
 const result = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, quick, rows };
 writeFileSync(join(OUT, 'results.json'), JSON.stringify(result, null, 2));
-console.log(`\nwritten to .bench/results.json`);
+console.log(`\n${summary()}\nwritten to .bench/results.json`);

@@ -102,3 +102,44 @@ export async function startFleet(n, csvPath, args = []) {
     }),
   };
 }
+
+/**
+ * A goal as the benches write it — `ratio >= 0.60`, `>= 25,000`, `< 200`,
+ * `ratio <= 1.5` — judged against a figure: '✓' met, '✗' missed, '' when the
+ * goal is words only (`flat`) or there is no ratio to judge.
+ */
+export function verdict(goal, value, ratio) {
+  const m = /^\s*(ratio\s+)?(>=|<=|<|>)\s*([\d,.]+)\s*$/.exec(goal ?? '');
+  if (!m) return '';
+  const figure = m[1] ? ratio : value;
+  if (figure === undefined || !Number.isFinite(figure)) return '';
+  const limit = Number(m[3].replace(/,/g, ''));
+  const met = { '>=': figure >= limit, '<=': figure <= limit, '<': figure < limit, '>': figure > limit }[m[2]];
+  return met ? '✓' : '✗';
+}
+
+/**
+ * The benches' one way to report a figure: `record(scenario, figure, value,
+ * unit, baseline?, goal?)` prints it with its ratio to the baseline and a
+ * ✓/✗ verdict against its goal, and keeps it in `rows` for results.json.
+ * `summary()` is the closing line; quick runs say their figures are
+ * indicative only. A missed goal never fails the run: it is a figure to read.
+ */
+export function recorder({ quick = false } = {}) {
+  const rows = [];
+  const fmt = (v) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2));
+  const record = (scenario, figure, value, unit, baseline, goal) => {
+    const ratio = baseline === undefined ? undefined : value / baseline;
+    const judged = verdict(goal, value, ratio);
+    rows.push({ scenario, figure, value, unit, baseline, ratio, goal, ...(judged ? { met: judged === '✓' } : {}) });
+    const r = ratio === undefined ? '' : `  ratio ${ratio.toFixed(2)}`;
+    console.log(`  ${figure}: ${fmt(value)} ${unit}${baseline === undefined ? '' : ` (baseline ${fmt(baseline)})`}${r}${goal ? `  goal ${goal}${judged ? ` ${judged}` : ''}` : ''}`);
+  };
+  const summary = () => {
+    const judged = rows.filter((r) => r.met !== undefined);
+    const missed = judged.filter((r) => !r.met);
+    const line = `goals: ${judged.length - missed.length} of ${judged.length} met${missed.length ? ` (missed: ${missed.map((r) => r.figure).join('; ')})` : ''}`;
+    return quick ? `${line}\n--quick: smaller runs, so these figures are indicative only; the goals are for a full \`npm run bench\`` : line;
+  };
+  return { rows, record, fmt, summary };
+}
