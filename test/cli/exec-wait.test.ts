@@ -17,6 +17,17 @@ describe('tcpcmd --help and --version', () => {
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
+  it('prints a bash or zsh completion script, and completes commands and each command\'s flags', async () => {
+    const bash = await runCli(['completion'], { env: { SHELL: '/bin/bash' } });
+    expect([bash.code, bash.stdout]).toEqual([0, expect.stringContaining('complete -o bashdefault -o default -F _tcpcmd_yargs_completions tcpcmd')]);
+    const zsh = await runCli(['completion'], { env: { SHELL: '/bin/zsh' } });
+    expect([zsh.code, zsh.stdout]).toEqual([0, expect.stringMatching(/^#compdef tcpcmd/)]);
+    const commands = await runCli(['--get-yargs-completions', 'tcpcmd', '']);
+    expect(commands.stdout.split('\n')).toEqual(expect.arrayContaining(['serve', 'connect', 'exec', 'run', 'wait']));
+    const flags = await runCli(['--get-yargs-completions', 'tcpcmd', 'run', '--']);
+    expect(flags.stdout.split('\n')).toEqual(expect.arrayContaining(['--target', '--targets', '--fail-fast', '--connect-timeout']));
+  });
+
   it('exits 2 on a usage error, naming it', async () => {
     const r = await runCli(['serve', '--port', 'abc']);
     expect(r.code).toBe(2);
