@@ -34,9 +34,13 @@ export function exitCodeFor(err: unknown, command?: string): number {
   return (code && byCode[code]) ?? Exit.FAILED;
 }
 
-/** The one-line message for an error, e.g. `tcpcmd exec: cannot connect to ... (CONNECT_FAILED)`. */
+/**
+ * The one shape of a failure (docs/errors.md): `tcpcmd exec: cannot connect
+ * to ... (CONNECT_FAILED)`; a usage error adds where to read the usage.
+ */
 export function describeError(err: unknown, command?: string): string {
   const prefix = command ? `tcpcmd ${command}` : 'tcpcmd';
-  if (isTcpcmdError(err)) return `${prefix}: ${err.message} (${err.code})`;
-  return `${prefix}: ${errorMessage(err)}`;
+  if (!isTcpcmdError(err)) return `${prefix}: ${errorMessage(err)} (INTERNAL: please report it)`;
+  const line = `${prefix}: ${err.message} (${err.code})`;
+  return err.code === ErrorCode.USAGE ? `${line}\nRun \`tcpcmd ${command ? `${command} ` : ''}--help\` for usage.` : line;
 }

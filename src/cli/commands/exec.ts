@@ -1,9 +1,9 @@
 import { constants as osConstants } from 'node:os';
 import { OutputBackpressure } from '../../client/output-backpressure.js';
-import { Feature } from '../../protocol/index.js';
+import { Feature, TcpcmdError } from '../../protocol/index.js';
 import { defineCommand } from '../command.js';
 import { CLIENT_FLAGS, connectOptionsFrom } from '../client-options.js';
-import { Exit } from '../exit-codes.js';
+import { describeError, Exit } from '../exit-codes.js';
 import { flag, positional, type ArgsOf } from '../flags.js';
 import { onInterrupt } from '../interrupts.js';
 
@@ -80,7 +80,7 @@ export async function runExec(args: ExecArgs): Promise<void> {
       const number = (osConstants.signals as Record<string, number | undefined>)[result.signal];
       process.exitCode = number === undefined ? Exit.EXEC_FAILURE : 128 + number;
     } else if (result.error) {
-      process.stderr.write(`tcpcmd exec: ${result.error.message} (${result.error.code})\n`);
+      process.stderr.write(`${describeError(TcpcmdError.from(result.error), 'exec')}\n`);
       // A run that did not finish is never a success, whatever exit code came with it.
       process.exitCode = result.exitCode || Exit.EXEC_FAILURE;
     } else if (args.json && result.data === undefined) {
