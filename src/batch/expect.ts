@@ -123,7 +123,7 @@ export function explainRow(row: OutputRow): string {
       if (row.expect_exit !== 'any' && row.exit_code !== row.expect_exit) {
         return `exit ${row.exit_code ?? 'none'}, expected ${row.expect_exit}`;
       }
-      return row.expect === '' ? 'failed' : `output does not match ${JSON.stringify(row.expect)}`;
+      return row.expect === '' ? 'failed' : `output does not match /${row.expect}/`;
     }
     default:
       return row.error === '' ? row.status : row.error;

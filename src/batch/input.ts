@@ -4,7 +4,7 @@
  * runner: kept from the check when the file is small (KEEP_ROWS), else
  * streamed from the file again, so memory stays flat whatever its size.
  */
-import { ErrorCode, TcpcmdError, type Parsed } from '../protocol/index.js';
+import { ErrorCode, TcpcmdError, closest, type Parsed } from '../protocol/index.js';
 import { type ExpectExit, INPUT_COLUMNS, type InputColumn, isKnownColumn, isTranscriptColumn, mapHeader, normalizeColumnName } from './columns.js';
 import { CsvSyntaxError, isBlankRecord, readCellBatches, readCsvBatches } from './csv-records.js';
 import { cachedExpect, parseExpectExit, parseTimeout } from './expect.js';
@@ -87,25 +87,31 @@ type HeaderVerdict =
   | { kind: 'none' };
 
 /**
- * The first record is a header when it names `command`, or when every cell is
- * a known column and there are several (then the missing `command` is
- * reported). A single known word that is not `command` (`name` is also the
+ * The first record is a header when it names `command`, or when there are
+ * several cells, each a known column or close to one (`comand,expect`: the
+ * misspelt column is named, with what it may mean). A single known word that is not `command` (`name` is also the
  * server's alias of `hostname`) is a command, not a header.
  */
 export function detectHeader(cells: readonly string[], ignoreUnknownColumns = false): HeaderVerdict {
   const names = cells.map(normalizeColumnName);
   const hasCommand = names.includes('command');
-  if (!hasCommand && !(names.length > 1 && names.every(isKnownColumn))) return { kind: 'none' };
+  const knownOrClose = (n: string): boolean => isKnownColumn(n) || closest(n, INPUT_COLUMNS) !== undefined;
+  if (!hasCommand && !(names.length > 1 && names.every(knownOrClose))) return { kind: 'none' };
   const { columns, problems } = mapHeader(names, {
     columns: INPUT_COLUMNS,
     // Transcript columns are known (a results file replays as it is) and ignored.
     accept: (n) => ignoreUnknownColumns || isKnownColumn(n),
     unknown: (n) =>
-      n === '' ? 'the header has an empty column name' : `unknown column "${n}" (known: ${INPUT_COLUMNS.join(', ')}; --ignore-unknown-columns skips it)`,
+      n === '' ? 'the header has an empty column name' : unknownColumn(n),
     twice: (n) => `column "${n}" appears twice in the header`,
   });
   if (!hasCommand) problems.push(`the header has no "command" column (it names ${names.join(', ')})`);
   return { kind: 'header', columns, problems, transcript: names.some(isTranscriptColumn) };
+}
+
+function unknownColumn(name: string): string {
+  const like = closest(name, INPUT_COLUMNS);
+  return `unknown column "${name}"${like ? ` (did you mean "${like}"?)` : ''} (known: ${INPUT_COLUMNS.join(', ')}; --ignore-unknown-columns skips it)`;
 }
 
 const HEADERLESS: (InputColumn | null)[] = ['command'];

@@ -74,7 +74,7 @@ describe('judge', () => {
       status: 'failed', exit_code: 2, duration_ms: 1, started_at: '', stdout: '', stderr: '', output_encoding: '', error: '', data: null,
     };
     expect(explainRow(row)).toBe('exit 2, expected 0');
-    expect(explainRow({ ...row, exit_code: 0 })).toBe('output does not match "^x"');
+    expect(explainRow({ ...row, exit_code: 0 })).toBe('output does not match /^x/');
     expect(explainRow({ ...row, status: 'error', error: 'CONNECT_FAILED: refused' })).toBe('CONNECT_FAILED: refused');
   });
 });

@@ -98,7 +98,7 @@ describe.each([
     expect(summary).toMatchObject({ exitCode: 1, rows: 9, counts: { ok: 5, failed: 2, error: 1, timeout: 1, skipped: 0 }, output: out });
     expect(stderr).toMatch(/^tcpcmd run: 9 rows: 5 ok, 2 failed, 1 error, 1 timed out in \d+(ms|\.\ds) \(\d+ rows\/s\)\n/);
     expect(stderr).toContain('  failed  #4 wrong exit @127.0.0.1:10001: exit 1, expected 0\n');
-    expect(stderr).toContain('  failed  #5 no match @127.0.0.1:10001: output does not match "^yes"\n');
+    expect(stderr).toContain('  failed  #5 no match @127.0.0.1:10001: output does not match /^yes/\n');
   });
 
   it('exits 0 when every row passes', async () => {

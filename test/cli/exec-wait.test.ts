@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, runCli, startCliServer } from '../helpers/cli.js';
 import { freePort } from '../helpers/servers.js';
@@ -147,6 +150,23 @@ describe('tcpcmd wait', () => {
 });
 
 describe('tcpcmd serve', () => {
+  it('prints its warnings before a fatal error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tcpcmd-serve-'));
+    try {
+      writeFileSync(join(dir, 'cert.pem'), 'not a certificate\n');
+      writeFileSync(join(dir, 'key.pem'), 'not a key\n', { mode: 0o644 });
+      chmodSync(join(dir, 'key.pem'), 0o644);
+      const r = await runCli(['serve', '--port', '0', '--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem')]);
+      expect(r.code).toBe(2);
+      const warning = r.stderr.indexOf('can be read by other users');
+      const fatal = r.stderr.indexOf('tcpcmd serve: cannot use the TLS certificate and key');
+      expect(warning).toBeGreaterThan(-1);
+      expect(fatal).toBeGreaterThan(warning);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('stops gracefully on SIGTERM and on the kill command, exiting 0', async () => {
     const a = await startCliServer();
     a.child.kill('SIGTERM');

@@ -68,6 +68,24 @@ describe('tcpcmd run (CLI)', () => {
     expect(existsSync(join(dir, 'ran'))).toBe(false);
   });
 
+  it('names a misspelt column of the header, with what it may mean, and runs nothing (exit 2)', async () => {
+    const server = await startCliServer();
+    const r = await runCli(['run', '-', '--target', server.target], { input: 'comand,expect\nhostname,.\n' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('<stdin>:1: unknown column "comand" (did you mean "command"?)');
+    expect(server.log()).not.toMatch(/ run "/);
+  });
+
+  it('shows an expect regex as written, in the summary and in JUnit', async () => {
+    const server = await startCliServer();
+    const input = 'command,expect\necho v20.1,^v22\\.\n';
+    const summary = await runCli(['run', '-', '--target', server.target], { input });
+    expect(summary.code).toBe(1);
+    expect(summary.stderr).toContain('output does not match /^v22\\./');
+    const junit = await runCli(['run', '-', '--target', server.target, '--format', 'junit'], { input });
+    expect(junit.stdout).toContain('message="output does not match /^v22\\./"');
+  });
+
   it('exits 3 when no target can be reached', async () => {
     const r = await runCli(['run', '-', '--target', '127.0.0.1:1'], { input: 'command\nhostname\n' });
     expect(r.code).toBe(3);

@@ -67,6 +67,7 @@ export const serveCommand = defineCommand({
       const mode = path ? looselyReadable(path) : undefined;
       if (path && mode) logger.log({ event: 'warning', message: `${flag} ${path} can be read by other users (mode ${mode}): restrict it with chmod 600 ${path}` });
     }
+    logger.flush?.(); // before any fatal error below, which is written at once
     // Runs live in process groups of their own: if this process must exit at once, take them along.
     process.once('exit', () => {
       killAllProcesses();
