@@ -21,7 +21,15 @@ export function confirmationFor(line: string, where: string): string | undefined
 /** Yes or no; Ctrl+C counts as no. */
 export async function confirm(streams: PromptStreams, message: string): Promise<boolean> {
   try {
-    return await ask<boolean>(streams, { type: 'confirm', message, initial: false });
+    return await ask<boolean>(streams, {
+      type: 'confirm',
+      message,
+      initial: false,
+      // enquirer shows the value as typed so far: `(y/N) ‣ false` before any key. Show nothing until answered, then yes or no.
+      format(this: { state: { submitted: boolean } }, value: unknown): string {
+        return this.state.submitted ? (value ? 'yes' : 'no') : '';
+      },
+    });
   } catch (err) {
     if (isTcpcmdError(err, ErrorCode.INTERRUPTED)) return false;
     throw err;

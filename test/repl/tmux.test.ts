@@ -113,8 +113,12 @@ describe.skipIf(!hasTmux())('tcpcmd connect in a terminal (tmux)', () => {
     await t.type('kill');
     await t.send('Enter');
     await t.waitFor(`Stop the server at ${server.target}?`);
+    const question = (await t.screen()).split('\n').find((l) => l.includes('Stop the server at')) ?? '';
+    expect(question).toMatch(/\(y\/N\)/);
+    expect(question).not.toMatch(/false|true/);
     await t.type('n');
     await t.waitFor('not sent');
+    expect((await t.screen()).split('\n').find((l) => l.includes('Stop the server at'))).toMatch(/\bno\s*$/);
     await t.type('echo alive');
     await t.send('Enter');
     await t.waitFor(/^alive$/m);
