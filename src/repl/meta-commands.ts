@@ -49,7 +49,7 @@ export const META_COMMANDS: readonly MetaCommand[] = [
     run: (ctx, arg) => ctx.load(arg),
   },
   { name: '.clear', usage: '.clear', summary: 'clear the screen (also Ctrl+L)', run: (ctx) => ctx.clear() },
-  { name: '.exit', usage: '.exit', summary: 'leave (also Ctrl+D, or Ctrl+C on an empty line)', run: (ctx) => ctx.leave() },
+  { name: '.exit', usage: '.exit', summary: 'leave (also Ctrl+D, or Ctrl+C twice on an empty line)', run: (ctx) => ctx.leave() },
 ];
 
 /** Runs a meta command line (`.save out.csv`). */

@@ -86,6 +86,8 @@ class Repl implements MetaContext {
   private readonly ordered: OrderedOutput | undefined;
   private readonly out: TextOut;
   private readonly err: TextOut;
+  /** Ctrl+C on an empty line was pressed once: a second one, straight after, leaves (as Node's REPL does). */
+  private leaveOnCtrlC = false;
 
   constructor(private readonly options: ReplOptions) {
     this.env = options.env ?? process.env;
@@ -158,6 +160,7 @@ class Repl implements MetaContext {
     for (;;) {
       this.refreshPrompt();
       const line = await editor.nextLine();
+      this.leaveOnCtrlC = false;
       if (line === undefined) {
         await this.pipeline?.settle();
         if (this.options.terminal) this.options.output.write('\n'); // Ctrl+D / Ctrl+C leave the cursor after the prompt
@@ -320,8 +323,14 @@ class Repl implements MetaContext {
   }
 
   private onCtrlC(lineEmpty: boolean): void {
+    const second = this.leaveOnCtrlC;
+    this.leaveOnCtrlC = false;
     if (this.running) return this.running.abort();
     if (!lineEmpty) return this.editor?.abandonLine();
+    if (!second) {
+      this.leaveOnCtrlC = true;
+      return this.editor?.print('(To exit, press Ctrl+C again or Ctrl+D or type .exit)');
+    }
     this.leave();
     this.editor?.close();
   }

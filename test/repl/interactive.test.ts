@@ -33,7 +33,7 @@ describe('tcpcmd connect on a terminal', () => {
     expect(await r.done).toMatchObject({ exitCode: 0, commands: 2 }); // a failure does not change the exit code here
   });
 
-  it('Ctrl+C cancels the running command on the server and the session goes on; Ctrl+C on an empty line leaves', async () => {
+  it('Ctrl+C cancels the running command on the server and the session goes on; Ctrl+C twice on an empty line leaves', async () => {
     const { target } = await startServer({ commands });
     const r = drive({ target, terminal: true });
     await r.waitOut(`${target}> `);
@@ -46,6 +46,8 @@ describe('tcpcmd connect on a terminal', () => {
     const mark = r.out.text.length;
     r.line('echo still here');
     await r.waitOut(/\nstill here\n/, mark);
+    r.type(keys.ctrlC);
+    await r.waitOut('(To exit, press Ctrl+C again or Ctrl+D or type .exit)');
     r.type(keys.ctrlC);
     expect(await r.done).toMatchObject({ exitCode: 0, commands: 2 });
   });

@@ -41,7 +41,7 @@ describe.skipIf(!hasTmux())('tcpcmd connect in a terminal (tmux)', () => {
     expect(await plain.screen(true)).not.toContain('\x1b[31m');
   });
 
-  it('Ctrl+C cancels linux:sleep on the server (its process is gone) and the session goes on; Ctrl+C on an empty line leaves', async () => {
+  it('Ctrl+C cancels linux:sleep on the server (its process is gone) and the session goes on; Ctrl+C twice on an empty line leaves', async () => {
     const server = await startCliServer();
     const t = await Tmux.start(['connect', server.target]);
     await t.waitFor(`${server.target}> `);
@@ -55,6 +55,14 @@ describe.skipIf(!hasTmux())('tcpcmd connect in a terminal (tmux)', () => {
     await t.type('echo still here');
     await t.send('Enter');
     await t.waitFor(/^still here$/m);
+    await t.send('C-c');
+    await t.waitFor('(To exit, press Ctrl+C again or Ctrl+D or type .exit)');
+    // Anything typed in between starts the count again.
+    await t.type('echo between');
+    await t.send('Enter');
+    await t.waitFor(/^between$/m);
+    await t.send('C-c');
+    await until(() => t.count('(To exit, press Ctrl+C again'), (n) => n === 2, 'the second hint');
     await t.send('C-c');
     await t.waitFor('[exited 0]');
   });
