@@ -1,5 +1,6 @@
 // The REPL without a terminal (`printf 'cpu\nram\n' | tcpcmd connect host`), driven through its streams against real servers.
 import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { connect } from '../../src/client/index.js';
@@ -82,6 +83,15 @@ describe('tcpcmd connect without a terminal', () => {
     expect(await r.done).toMatchObject({ exitCode: 1, failures: 2 });
     expect(r.err.text).toContain('[error] unknown command .frobnicate: .help lists');
     expect(r.err.text).toContain('.save needs an argument: .save file.csv');
+  });
+
+  it('says why .save cannot write, naming only the file asked for', async () => {
+    const { target } = await startServer({ commands });
+    const r = drive({ target, terminal: false });
+    r.input.end('echo hi\n.save /proc/no-such-dir/x.csv\n');
+    expect(await r.done).toMatchObject({ exitCode: 1, failures: 1 });
+    expect(r.err.text).toContain('cannot write /proc/no-such-dir/x.csv: ENOENT: no such file or directory');
+    expect(r.err.text).not.toContain(tmpdir());
   });
 
   it('fails to start with AUTH_REQUIRED when the server wants a token and none is set', async () => {
