@@ -66,7 +66,7 @@ describe('tcpcmd connect from a script', () => {
     await writeFile(servers, `host,port,name\n127.0.0.1,${server.port},a\n127.0.0.1,${server.port + 1},b\n127.0.0.1,1,dead\n`);
     const unknown = await runCli(['connect', 'zzz', '--targets', servers], { input: 'echo never\n' });
     expect(unknown).toMatchObject({ code: 2, stdout: '' });
-    expect(unknown.stderr).toBe(`tcpcmd connect: no server named "zzz" in ${servers} (a, b, dead) (USAGE)\n`);
+    expect(unknown.stderr).toBe(`tcpcmd connect: no server named "zzz" in ${servers} (a, b, dead) (USAGE)\nRun \`tcpcmd connect --help\` for usage.\n`);
     const direct = await runCli(['connect', server.target, '--targets', servers], { input: 'echo direct\n' });
     expect(direct).toMatchObject({ code: 0, stdout: 'direct\n' });
     const ip = await runCli(['connect', '127.0.0.1', '--targets', servers, '--connect-timeout', '2000'], { input: 'hostname\n' });
