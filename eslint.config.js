@@ -28,6 +28,11 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: ['**/server/**', '**/repl/**', '**/cli/**'] }] },
   },
   {
+    // Many servers at once: over client and batch (targets), never the server, the REPL or the CLI.
+    files: ['src/fleet/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['**/server/**', '**/repl/**', '**/cli/**'] }] },
+  },
+  {
     // The REPL is a layer over client and batch: never the server, never the CLI.
     files: ['src/repl/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['**/server/**', '**/cli/**'] }] },

@@ -6,8 +6,8 @@
 //
 // Writes servers.csv (name,host,port[,token_env]) to --out, or to stdout when
 // there is no --out, then prints `ready N` on stderr and serves until stdin
-// closes or it gets SIGINT/SIGTERM. Servers are named <prefix>1 .. <prefix>N.
-import { createWriteStream } from 'node:fs';
+// closes (when it is a pipe) or it gets SIGINT/SIGTERM. Servers are named <prefix>1 .. <prefix>N.
+import { createWriteStream, fstatSync } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { serve } from '../../dist/index.js';
@@ -60,5 +60,8 @@ async function stop() {
 }
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
-process.stdin.on('end', stop);
-process.stdin.resume();
+// A parent holding our stdin stops us by closing it; started from a shell (`&`, stdin /dev/null) we wait for a signal.
+if (!fstatSync(0).isCharacterDevice()) {
+  process.stdin.on('end', stop);
+  process.stdin.resume();
+}

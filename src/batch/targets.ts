@@ -40,6 +40,25 @@ function toTarget(address: Address, name?: string, token?: string): BatchTarget 
   return target;
 }
 
+/**
+ * How a server is named to people, the one wording of every output: its
+ * `name` where a short tag will do (tagged lines, prompts, transcripts), and
+ * `web-b (10.0.0.5:10000)` where the address matters (errors, summaries). A
+ * server without a name in servers.csv is its address in both.
+ */
+export function targetLabel(t: Pick<BatchTarget, 'name' | 'key'>): string {
+  return t.name === t.key ? t.key : `${t.name} (${t.key})`;
+}
+
+/**
+ * An error about a server, as one line: `web-b (10.0.0.5:10000): AUTH_REQUIRED the server needs a token`.
+ * The address the client's own message may start with is not repeated.
+ */
+export function targetError(t: Pick<BatchTarget, 'name' | 'key'>, code: string, message: string): string {
+  const own = message.startsWith(`${t.key}: `) ? message.slice(t.key.length + 2) : message.startsWith(`${t.key} `) ? message.slice(t.key.length + 1) : message;
+  return `${targetLabel(t)}: ${code} ${own}`;
+}
+
 /** `--target host[:port]` (port 10000 by default). */
 export function parseTargetOption(text: string): BatchTarget {
   try {
@@ -48,6 +67,25 @@ export function parseTargetOption(text: string): BatchTarget {
     if (isTcpcmdError(err)) throw new TcpcmdError(ErrorCode.USAGE, `--target: ${err.message}`);
     throw err;
   }
+}
+
+/** Several targets on the command line: `host[:port],host[:port],...` (exec's fan-out, wait). */
+export function parseTargetList(text: string, flag = 'target'): BatchTarget[] {
+  const targets: BatchTarget[] = [];
+  const seen = new Set<string>();
+  for (const part of text.split(',')) {
+    if (part.trim() === '') throw new TcpcmdError(ErrorCode.USAGE, `${flag} "${text}": an empty entry in the list (write host[:port],host[:port])`);
+    let target: BatchTarget;
+    try {
+      target = toTarget(parseAddress(part.trim()));
+    } catch (err) {
+      if (isTcpcmdError(err)) throw new TcpcmdError(ErrorCode.USAGE, `${flag}: ${err.message}`);
+      throw err;
+    }
+    if (!seen.has(target.key)) targets.push(target);
+    seen.add(target.key);
+  }
+  return targets;
 }
 
 /** A row's `target` cell: a servers.csv name, else host[:port]. Returns the target's key. */

@@ -40,11 +40,14 @@ const usage = (message: string): TcpcmdError => new TcpcmdError(ErrorCode.USAGE,
 /** `--name`, or `-n` for a one-letter name. */
 export const dashed = (name: string): string => (name.length === 1 ? `-${name}` : `--${name}`);
 
-function fixedPositionals(command: Command): string[] {
+/** The positionals before the rest, without those a given flag stands in for (`absentWith`). */
+function fixedPositionals(command: Command, given: ReadonlySet<string> = new Set()): string[] {
   return Object.entries(command.positionals)
-    .filter(([, p]) => !p.rest)
+    .filter(([, p]) => !p.rest && !(p.absentWith !== undefined && given.has(p.absentWith)))
     .map(([name]) => name);
 }
+
+const givenNames = (found: Found): Set<string> => new Set(found.given.map(([name]) => name));
 
 function restName(command: Command): string | undefined {
   return Object.entries(command.positionals).find(([, p]) => p.rest)?.[0];
@@ -63,12 +66,11 @@ export function parseFast(command: Command, args: string[]): Parsed | undefined 
   );
   const { tokens } = parseArgs({ args, options, strict: false, allowPositionals: true, allowNegative: true, tokens: true });
   const found: Found = { given: [], unknown: [], positionals: [], rest: [] };
-  const fixed = fixedPositionals(command).length;
   const hasRest = restName(command) !== undefined;
   for (const token of tokens) {
     if (token.kind === 'option-terminator') continue; // what follows comes as positionals
     if (token.kind === 'positional') {
-      if (hasRest && found.positionals.length === fixed) {
+      if (hasRest && found.positionals.length === fixedPositionals(command, givenNames(found)).length) {
         found.rest = args.slice(token.index);
         break;
       }
@@ -90,9 +92,15 @@ export function parseFast(command: Command, args: string[]): Parsed | undefined 
   return { command, args: finish(command, found) };
 }
 
+/** The declared flag `arg` names (`--name`, `--name=v` or `-n`). */
+function flagName(command: Command, arg: string): string | undefined {
+  const name = arg.startsWith('--') ? arg.slice(2).replace(/=.*/, '') : arg.length === 2 ? Object.keys(command.flags).find((n) => command.flags[n]?.alias === arg[1]) : undefined;
+  return name !== undefined && name in command.flags ? name : undefined;
+}
+
 /** The declared flag `arg` names exactly (`--name` or `-n`), when it takes a value. */
 function valueFlag(command: Command, arg: string): Flag<unknown> | undefined {
-  const name = arg.startsWith('--') ? arg.slice(2) : arg.length === 2 ? Object.keys(command.flags).find((n) => command.flags[n]?.alias === arg[1]) : undefined;
+  const name = arg.includes('=') ? undefined : flagName(command, arg);
   const f = name === undefined ? undefined : command.flags[name];
   return f?.kind === 'value' ? f : undefined;
 }
@@ -110,7 +118,7 @@ const PLACEHOLDER = '\u{E000}';
  */
 function prepareForYargs(command: Command, args: string[]): Prepared {
   const prepared: Prepared = { words: [], texts: [], unknown: new Set(), restFrom: Infinity };
-  const fixed = fixedPositionals(command).length;
+  const given = new Set<string>();
   const hasRest = restName(command) !== undefined;
   const place = (text: string): void => {
     prepared.words.push(`${PLACEHOLDER}${prepared.texts.length}`);
@@ -125,6 +133,8 @@ function prepareForYargs(command: Command, args: string[]): Prepared {
       continue;
     }
     if (options && arg.startsWith('-') && arg !== '-') {
+      const named = flagName(command, arg);
+      if (named !== undefined) given.add(named);
       if (valueFlag(command, arg) && i + 1 < args.length) prepared.words.push(`${arg}=${args[++i] as string}`);
       else if (knownOption(command, arg)) prepared.words.push(arg);
       else {
@@ -134,7 +144,7 @@ function prepareForYargs(command: Command, args: string[]): Prepared {
       }
       continue;
     }
-    if (hasRest && prepared.restFrom === Infinity && positionals === fixed) {
+    if (hasRest && prepared.restFrom === Infinity && positionals === fixedPositionals(command, given).length) {
       prepared.restFrom = prepared.texts.length;
       options = false; // from the command's first word on, everything is the command
     }
@@ -170,7 +180,8 @@ function knownOption(command: Command, arg: string): boolean {
 /** What yargs found, in the shape the fast path finds it. */
 function foundByYargs(command: Command, argv: Record<string, unknown>, { texts, unknown, restFrom }: Prepared): Found {
   const found: Found = { given: [], unknown: [], positionals: [], rest: [] };
-  const names = fixedPositionals(command);
+  // Every positional yargs may have filled, those a flag stands in for included: the words' indexes say what they are.
+  const names = Object.keys(command.positionals).filter((n) => !command.positionals[n]?.rest);
   const restKey = restName(command);
   // yargs fills the positionals in order from the words it did not take as options; unknown options are among them.
   const placed = [...names.map((n) => argv[n]), ...(restKey === undefined ? [] : [argv[restKey]].flat()), ...(argv._ as unknown[]).slice(1)];
@@ -186,7 +197,7 @@ function foundByYargs(command: Command, argv: Record<string, unknown>, { texts, 
   // yargs sets a flag under its short form too: those keys are not flags of their own.
   const aliases = new Set(Object.values(command.flags).map((f) => f.alias));
   for (const [key, value] of Object.entries(argv)) {
-    if (key === '_' || key === '$0' || names.includes(key) || key === restKey || aliases.has(key)) continue;
+    if (key === '_' || key === '$0' || key in command.positionals || aliases.has(key)) continue;
     const declared = command.flags[key];
     const values = Array.isArray(value) ? (value as unknown[]) : [value];
     if (!declared) {
@@ -207,7 +218,7 @@ function foundByYargs(command: Command, argv: Record<string, unknown>, { texts, 
 /** Checks what was found and reads every value with its flag's reader: the one place both paths meet. */
 function finish(command: Command, found: Found): Record<string, unknown> {
   const args: Record<string, unknown> = {};
-  const fixed = fixedPositionals(command);
+  const fixed = fixedPositionals(command, givenNames(found));
   fixed.forEach((name, i) => {
     const spec = command.positionals[name];
     if (spec?.required && found.positionals[i] === undefined) throw missing(name, spec.describe);
@@ -260,7 +271,7 @@ function readValue(name: string, text: string, reader: (text: string) => unknown
 
 /** How a positional appears in usage: `<target>`, `[target]`, `<command..>`. */
 function usageOf(command: Command): string {
-  const words = Object.entries(command.positionals).map(([name, p]) => (p.required ? `<${name}${p.rest ? '..' : ''}>` : `[${name}${p.rest ? '..' : ''}]`));
+  const words = Object.entries(command.positionals).map(([name, p]) => (p.required && p.absentWith === undefined ? `<${name}${p.rest ? '..' : ''}>` : `[${name}${p.rest ? '..' : ''}]`));
   return [command.name, ...words].join(' ');
 }
 

@@ -33,6 +33,8 @@ export interface Positional<T> {
   readonly read: (text: string) => unknown;
   /** A valid value (the parity test gives it to both parsers). */
   readonly example: string;
+  /** Not taken when this flag is given before it: `exec --targets servers.csv CMD` has no target word. */
+  readonly absentWith?: string;
   /** Phantom: carries the value type for ArgsOf. */
   readonly type?: T;
 }
@@ -102,6 +104,12 @@ export const read = {
     }
     return text.trim();
   },
+  /** Several host[:port], comma-separated (`web-1,10.0.0.6:10001`), each read as `target` reads it. */
+  targets(text: string): string {
+    const parts = text.split(',');
+    if (parts.some((p) => p.trim() === '')) throw new FlagProblem('host[:port], or several joined by commas (e.g. 10.0.0.5,10.0.0.6:10001)', 'an entry of the list is empty');
+    return parts.map((p) => read.target(p)).join(',');
+  },
   /** An address to listen on, without a port (that is --port's). */
   host(text: string): string {
     let host: string | undefined;
@@ -169,6 +177,10 @@ export const positional = {
   /** host[:port], checked strictly. */
   target<O extends { optional?: boolean }>(describe: string, options?: O): Positional<O extends { optional: true } ? string | undefined : string> {
     return { describe, required: !options?.optional, read: read.target, example: '127.0.0.1:10000' };
+  },
+  /** host[:port], or several joined by commas; with `absentWith`, left out when that flag is given (then undefined). */
+  targets<O extends { optional?: boolean; absentWith?: string }>(describe: string, options?: O): Positional<O extends { optional: true } | { absentWith: string } ? string | undefined : string> {
+    return { describe, required: !options?.optional, read: read.targets, example: '127.0.0.1:10000,[::1]:10001', ...(options?.absentWith ? { absentWith: options.absentWith } : {}) };
   },
   string<O extends { optional?: boolean }>(describe: string, options?: O): Positional<O extends { optional: true } ? string | undefined : string> {
     return { describe, required: !options?.optional, read: read.text, example: 'x.csv' };

@@ -13,13 +13,16 @@ const DATA_COMMANDS = 'os, cpu, ram, disk, ip, uptime, hostname or version';
 const EXEC_FLAGS = {
   ...CLIENT_FLAGS,
   timeout: flag.ms('Stop the command after this many ms'),
-  json: flag.boolean(`Print the figures of ${DATA_COMMANDS} as JSON (docs/protocol.md), in place of the text`),
+  json: flag.boolean(`Print the figures of ${DATA_COMMANDS} as JSON (docs/protocol.md), in place of the text; on several servers one line per server`),
   stdin: flag.boolean('Send our stdin to the command even when it is a terminal (a pipe or a file is sent unless --no-stdin)'),
   // -n as in ssh; a flag of its own, since an alias would set --stdin, not clear it.
   n: flag.boolean('Send no stdin, as ssh -n: the same as --no-stdin'),
+  targets: flag.file('servers.csv (host, port, name, token_env): run on every server at once, each output line tagged with its name; no <target> then'),
+  group: flag.boolean('With several servers: print each distinct output once, with the servers that gave it (like dshbak -c)'),
+  concurrency: flag.int('With several servers: sessions open at once (default 256)', { alias: 'c', min: 1, max: 10_000 }),
 };
 const EXEC_POSITIONALS = {
-  target: positional.target('host[:port] of the server (port defaults to 10000)'),
+  target: positional.targets('host[:port] of the server (port defaults to 10000), or several joined by commas', { absentWith: 'targets' }),
   // As in ssh, options come before the command: from its first word on, everything is the remote command.
   command: positional.rest('The command: every word after the target, options included; words are joined with spaces'),
 };
@@ -28,7 +31,7 @@ export type ExecArgs = ArgsOf<typeof EXEC_FLAGS, typeof EXEC_POSITIONALS>;
 
 export const execCommand = defineCommand({
   name: 'exec',
-  describe: 'Run one command and exit with its exit code, like ssh',
+  describe: 'Run one command and exit with its exit code, like ssh; or on many servers at once, like pdsh',
   flags: EXEC_FLAGS,
   positionals: EXEC_POSITIONALS,
   examples: [
@@ -38,12 +41,15 @@ export const execCommand = defineCommand({
     ['$0 exec --json localhost cpu', 'The CPU figures as JSON: usagePercent, load1, ...'],
     ["tar c dir | $0 exec host 'linux:tar x -C /tmp'", 'Stdin goes to the command, byte for byte'],
     ["$0 exec host 'linux:cat /bin/ls' > ls.copy", 'Output comes back byte for byte'],
+    ['$0 exec --targets servers.csv uptime', 'On every server at once: web-1 | ...'],
+    ['$0 exec --targets servers.csv --group os', 'Each distinct answer once, with the servers that gave it'],
   ],
   run: (args) => runExec(args),
 });
 
 /** Runs the remote command, streams its output, and sets our exit code to its own. */
 export async function runExec(args: ExecArgs): Promise<void> {
+  if (args.target === undefined || args.target.includes(',') || args.group) return (await import('./exec-many.js')).runExecMany(args);
   const { connect } = await import('../../client/connect.js');
   const connection = await connect(args.target, connectOptionsFrom(args));
   const stdin = stdinToSend(args, connection.info.features.includes(Feature.STDIN));

@@ -1,0 +1,123 @@
+import { setMaxListeners } from 'node:events';
+import { VERSION, type StreamName } from '../../protocol/index.js';
+import { connectOptionsFrom, type ClientFlags } from '../client-options.js';
+import { describeError, Exit, exitCodeFor } from '../exit-codes.js';
+import { onInterrupt } from '../interrupts.js';
+
+/** What exec on many servers reads of exec's flags (exec.ts declares them). */
+export interface FanOutArgs extends ClientFlags {
+  /** One or more host[:port], comma-separated. */
+  target?: string;
+  targets?: string;
+  command: string[];
+  timeout?: number;
+  group?: boolean;
+  concurrency?: number;
+}
+
+/** Sessions open at once when --concurrency is not given: enough for a thousand servers in about a second. */
+export const FAN_OUT_CONCURRENCY = 256;
+
+/**
+ * `tcpcmd exec --targets servers.csv CMD` (or `exec a,b,c CMD`): the command
+ * on every server at once, each output line tagged with the server's name (or,
+ * with --group, each distinct output once with the servers that gave it),
+ * then one line per server that failed. Exit 0 only if every server ran it
+ * with exit 0; 3 if none could be reached; else 1 (as `run`).
+ */
+export async function runExecMany(args: FanOutArgs): Promise<void> {
+  try {
+    await fanOutExec(args);
+  } catch (err) {
+    // Its own failures are exit codes of `run`, not ssh's 255: several servers have no one exit code to pass on.
+    process.stderr.write(`${describeError(err, 'exec')}\n`);
+    process.exitCode = exitCodeFor(err);
+  }
+}
+
+async function fanOutExec(args: FanOutArgs): Promise<void> {
+  const [{ connect }, targets, fleet] = await Promise.all([
+    import('../../client/connect.js'),
+    import('../../batch/targets.js'),
+    import('../../fleet/index.js'),
+  ]);
+  const concurrency = args.concurrency ?? FAN_OUT_CONCURRENCY;
+  const list = [
+    ...(args.targets !== undefined ? await targets.loadTargets(args.targets) : []),
+    ...(args.target !== undefined ? targets.parseTargetList(args.target) : []),
+  ];
+  const names = list.map((t) => t.name);
+
+  const controller = new AbortController();
+  // Every open session listens on it (its connect and its run): not a leak.
+  setMaxListeners(2 * concurrency + 16, controller.signal);
+  const stopHandlers = onInterrupt(() => controller.abort());
+  let readerGone = false;
+  const onStdoutError = (err: NodeJS.ErrnoException): void => {
+    if (err.code !== 'EPIPE') throw err;
+    readerGone = true;
+    controller.abort();
+  };
+  process.stdout.on('error', onStdoutError);
+
+  const waiting = new Set<NodeJS.WriteStream>();
+  let fan: ReturnType<typeof fleet.fanOut> | undefined;
+  // Lines of the same moment go out in one write per stream: a thousand servers answer within a few ms.
+  const pending = { stdout: '', stderr: '' };
+  let flushQueued = false;
+  const flush = (): void => {
+    flushQueued = false;
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const text = pending[stream];
+      if (text === '') continue;
+      pending[stream] = '';
+      const out = stream === 'stdout' ? process.stdout : process.stderr;
+      if (readerGone && out === process.stdout) continue;
+      // Backpressure: a slow terminal or pipe stops the reading of every session until it has caught up.
+      if (!out.write(text) && !waiting.has(out)) {
+        waiting.add(out);
+        fan?.pauseAll();
+        out.once('drain', () => {
+          waiting.delete(out);
+          if (waiting.size === 0) fan?.resumeAll();
+        });
+      }
+    }
+  };
+  const write = (stream: StreamName, text: string): void => {
+    pending[stream] += text;
+    if (!flushQueued) {
+      flushQueued = true;
+      setImmediate(flush);
+    }
+  };
+  const tagged = new fleet.TaggedLines(names, write);
+  const groups = args.group ? new fleet.OutputGroups() : undefined;
+
+  try {
+    fan = fleet.fanOut({
+      targets: list,
+      command: args.command.join(' '),
+      concurrency,
+      connect,
+      connectOptions: { ...connectOptionsFrom(args), clientName: `tcpcmd-exec/${VERSION}` },
+      ...(args.timeout !== undefined ? { timeout: args.timeout } : {}),
+      signal: controller.signal,
+      onOutput: groups ? (t, _stream, data) => groups.add(t.name, data) : (t, stream, data) => tagged.write(t.name, stream, data),
+      onDone: groups ? undefined : (o) => tagged.end(o.target.name),
+    });
+    const outcomes = await fan.done;
+    if (groups) for (const g of groups.groups(outcomes.filter((o) => o.reached).map((o) => o.target.name))) write('stdout', fleet.formatGroup(g));
+    flush();
+    if (readerGone) {
+      process.exitCode = Exit.BROKEN_PIPE;
+      return;
+    }
+    const summary = fleet.summarizeFanOut(outcomes);
+    if (summary.lines.length > 0) process.stderr.write(`${summary.lines.join('\n')}\n`);
+    process.exitCode = controller.signal.aborted ? Exit.INTERRUPTED : summary.exitCode;
+  } finally {
+    stopHandlers();
+    process.stdout.removeListener('error', onStdoutError);
+  }
+}
