@@ -7,6 +7,8 @@ import type { ConnectOptions } from './types.js';
 export interface WaitOptions extends ConnectOptions {
   /** Give up after this long. */
   timeoutMs: number;
+  /** Taken around each try, so that waiting on thousands of servers keeps a bounded number of sockets open. */
+  tries?: { acquire(n: number): Promise<void>; release(n: number): void };
 }
 
 export interface WaitResult {
@@ -36,18 +38,25 @@ export async function waitForServer(address: Address, options: WaitOptions): Pro
     // Too little time left for a fair try (it would only time out): report the last real answer instead.
     if (tries > 0 && left < MIN_TRY_MS) break;
     tries++;
+    await options.tries?.acquire(1);
     try {
-      const connection = await connect(address, { ...options, connectTimeoutMs: Math.max(1, Math.min(left, options.connectTimeoutMs ?? 5_000)) });
+      const connection = await connect(address, { ...options, connectTimeoutMs: Math.max(1, Math.min(deadline - Date.now(), options.connectTimeoutMs ?? 5_000)) });
       await connection.close();
       return { server: connection.info.server, hostname: connection.info.hostname, tries };
     } catch (err) {
       last = err;
       if (isTcpcmdError(err) && UP_ANYWAY.has(err.code)) return { server: 'tcpcmd', hostname: formatAddress(address), tries };
-      if (isTcpcmdError(err) && FINAL_CONNECT_ERRORS.has(err.code)) throw err;
+      if (isTcpcmdError(err) && (FINAL_CONNECT_ERRORS.has(err.code) || err.code === ErrorCode.INTERRUPTED)) throw err;
+    } finally {
+      options.tries?.release(1);
     }
     const wait = Math.min(delay, deadline - Date.now());
     if (wait <= 0) break;
-    await sleep(wait);
+    try {
+      await sleep(wait, undefined, options.signal ? { signal: options.signal } : undefined);
+    } catch {
+      throw new TcpcmdError(ErrorCode.INTERRUPTED, `waiting for ${formatAddress(address)} was cancelled`);
+    }
     delay = Math.min(delay * 2, 1_000);
   }
   const reason = errorMessage(last);

@@ -3,3 +3,4 @@ export { fanOut, succeeded, type FanOutOptions, type FanOutOutcome } from './fan
 export { TaggedLines, type LineSink } from './tagged-lines.js';
 export { OutputGroups, compressNames, formatGroup, type OutputGroup } from './output-groups.js';
 export { summarizeFanOut, failureLine, type FanOutSummary } from './summary.js';
+export { waitForAll, type WaitAllOptions, type WaitAllResult } from './wait-all.js';
