@@ -210,7 +210,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     let resume: ResumeState | undefined;
     if (options.resume !== undefined) {
       const format = settings.format as ResumeFormat;
-      resume = await loadResume(options.resume, { format, maxSeq: input.rows, shard: settings.shard, targets: new Set(jobs.map((job) => job.target.key)) });
+      resume = await loadResume(options.resume, { format, maxSeq: input.rows, shard: settings.shard, targets: new Set(jobs.map((job) => job.target.name)) });
       await prepareResumeFile(options.resume, resume, format);
     }
 

@@ -118,7 +118,7 @@ export class LanePool {
     lane.chars += row.command.length;
     const turn: Turn = { row: undefined };
     lane.order.push(turn);
-    const key = this.target.key;
+    const key = this.target.name;
     const sentAt = Date.now();
     const timeout = row.timeout ?? this.limits.timeout;
     const runOptions: RunOptions = { signal: this.host.cancel };

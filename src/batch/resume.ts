@@ -6,7 +6,7 @@
  * again and the file ends with each row exactly once.
  */
 import { closeSync, createReadStream, openSync, readSync, renameSync, statSync, truncateSync, writeSync } from 'node:fs';
-import { ErrorCode, LineDecoder, TcpcmdError, formatAddress, isErrorCode, parseAddress, parseRunData, type RunData, errorMessage } from '../protocol/index.js';
+import { ErrorCode, LineDecoder, TcpcmdError, formatAddress, isErrorCode, parseAddress, parseHostPort, parseRunData, type RunData, errorMessage } from '../protocol/index.js';
 import { OUTPUT_COLUMNS, type OutputRow, isStatus, normalizeColumnName } from './columns.js';
 import { CsvSyntaxError, DEFAULT_MAX_RECORD_SIZE, isBlankRecord, readCsvRecords } from './csv-records.js';
 import { parseExpectExit } from './expect.js';
@@ -148,11 +148,13 @@ function rowFromValues(v: Record<string, unknown>): OutputRow | string {
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return `seq ${JSON.stringify(v.seq)} is not a row number`;
   if (!isStatus(v.status)) return `status ${JSON.stringify(v.status)} is not one of ok, failed, error, timeout, skipped`;
   if (typeof v.target !== 'string') return 'target is missing';
-  let target: string;
+  // A server's name from servers.csv, or host:port (made canonical).
+  let target = v.target.trim();
+  if (target === '') return 'target is empty';
   try {
-    target = formatAddress(parseAddress(v.target));
+    if (parseHostPort(target).port !== null) target = formatAddress(parseAddress(target));
   } catch {
-    return `target ${JSON.stringify(v.target)} is not host:port`;
+    // not an address: a name
   }
   const expectExit = parseExpectExit(String(v.expect_exit ?? ''));
   const str = (x: unknown): string => (typeof x === 'string' ? x : '');
@@ -237,7 +239,7 @@ function items(path: string, file: string, format: ResumeFormat, head: { seen: b
 
 export interface LoadResumeOptions {
   format: ResumeFormat;
-  /** The batch's targets (keys): a row for another one means the file is another batch's. */
+  /** The batch's targets, as transcripts name them (servers.csv names, else host:port): a row for another one means the file is another batch's. */
   targets?: ReadonlySet<string>;
   /** Data rows in the input: a larger seq means the file is another input's results. */
   maxSeq: number;

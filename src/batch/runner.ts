@@ -29,7 +29,7 @@ import type { DoneSet } from './resume.js';
 import type { Shard } from './shard.js';
 import { Slots } from './slots.js';
 import { Tally, type Unreachable } from './summary.js';
-import type { BatchTarget } from './targets.js';
+import { type BatchTarget, targetLabel } from './targets.js';
 import type { ResultSink } from './writers/row-sink.js';
 
 export interface RunnerOptions {
@@ -120,7 +120,7 @@ export class Runner {
 
   /** Planned runs of a job for this invocation (what --resume found done is not). */
   private remaining(job: Job): number {
-    return Math.max(0, job.rows - (this.options.done?.countFor(job.target.key) ?? 0));
+    return Math.max(0, job.rows - (this.options.done?.countFor(job.target.name) ?? 0));
   }
 
   async run(jobs: readonly Job[]): Promise<RunnerResult> {
@@ -219,7 +219,8 @@ export class Runner {
   }
 
   private async runJob(job: Job): Promise<void> {
-    const key = job.target.key;
+    // The transcript names the server as servers.csv does (its address when it has no name).
+    const key = job.target.name;
     const { done, shard } = this.options;
     const pool = new LanePool(job.target, this.laneHost, {
       window: this.options.window,
@@ -233,7 +234,7 @@ export class Runner {
       reached = await pool.open(job.sessions);
     }
     const unreachable: Unreachable | undefined =
-      !reached && !this.failFastTripped && !this.interrupted && !this.readerGone ? { target: key, error: pool.deadError, rows: 0 } : undefined;
+      !reached && !this.failFastTripped && !this.interrupted && !this.readerGone ? { target: targetLabel(job.target), error: pool.deadError, rows: 0 } : undefined;
     if (unreachable) this.unreachable.push(unreachable);
     const unrun = (row: InputRow, status: 'error' | 'skipped', error: string): OutputRow => unrunRow(row, key, row.timeout ?? this.options.timeout, status, error);
 

@@ -9,7 +9,7 @@ export { csvFormat } from '../batch/writers/csv.js';
 export { RowSink, fileSink, type RowFormat } from '../batch/writers/row-sink.js';
 export { judgeRejection } from '../batch/expect.js';
 export { answeredRow, rejectedRow } from '../batch/rows.js';
-export { loadTargets, type BatchTarget } from '../batch/targets.js';
+export { loadTargets, targetLabel, type BatchTarget } from '../batch/targets.js';
 export { formatDuration } from '../batch/summary.js';
 export { colorWanted } from '../batch/progress.js';
 export { WINDOW_CHARS } from '../batch/runner.js';

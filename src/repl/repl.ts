@@ -11,7 +11,7 @@
  */
 import type { ConnectOptions, Connection, ReconnectingConnection } from '../client/index.js';
 import { ErrorCode, Exit, TcpcmdError, VERSION, formatAddress, isTcpcmdError, errorMessage } from '../protocol/index.js';
-import { DEFAULT_WINDOW, WINDOW_CHARS, colorWanted, formatSummary, loadTargets, type BatchTarget, type OutputRow } from './batch-api.js';
+import { DEFAULT_WINDOW, WINDOW_CHARS, colorWanted, formatSummary, loadTargets, targetLabel, type BatchTarget, type OutputRow } from './batch-api.js';
 import { createCompleter } from './completer.js';
 import { confirm, confirmationFor } from './confirm.js';
 import type { PromptStreams } from './enquire.js';
@@ -70,7 +70,12 @@ class Repl implements MetaContext {
   private readonly history: History;
   private known: BatchTarget[] = [];
   private session: ReconnectingConnection | undefined;
+  /** The server's name (servers.csv's, else host:port): the prompt and the transcript's target. */
   private where = '';
+  /** `web-b (10.0.0.5:10000)`: for messages. */
+  private label = '';
+  /** host:port of the current server. */
+  private address = '';
   /** The server's commands, kept from the last connection for completion while disconnected. */
   private serverCommands: readonly string[] = [];
   private editor: LineEditor | undefined;
@@ -118,7 +123,7 @@ class Repl implements MetaContext {
       const target = await this.initialTarget();
       // Before connecting, so that a bad --record path fails first, with nothing sent.
       this.transcript = Transcript.open(this.options.record, (m) => this.warn(m));
-      this.use(await this.open(target), formatAddress(target.address));
+      this.use(await this.open(target), target);
       const editor = new LineEditor({
         input: this.options.input,
         output: this.options.output,
@@ -233,28 +238,33 @@ class Repl implements MetaContext {
   }
 
   /** Makes `session` the current one and listens to its comings and goings. */
-  private use(session: ReconnectingConnection, where: string): void {
+  private use(session: ReconnectingConnection, target: Target): void {
+    const address = formatAddress(target.address);
+    // servers.csv's name in the prompt and the transcript; with the address in messages.
+    const label = targetLabel({ name: target.name ?? address, key: address });
     this.session = session;
-    this.where = where;
+    this.where = target.name ?? address;
+    this.label = label;
+    this.address = address;
     this.serverCommands = session.connection?.info.commands ?? [];
     session.on('disconnected', (err) => {
       this.refreshPrompt();
-      this.say(this.paint.yellow(`connection to ${where} lost: ${describe(err, where)}; reconnecting…`));
+      this.say(this.paint.yellow(`connection to ${label} lost: ${describe(err, address)}; reconnecting…`));
     });
     session.on('reconnected', (conn) => {
       this.serverCommands = conn.info.commands;
       this.refreshPrompt();
-      this.say(this.paint.green(`reconnected to ${where}`));
+      this.say(this.paint.green(`reconnected to ${label}`));
     });
     session.on('stopped', (err) => {
-      this.say(this.paint.red(`cannot reconnect to ${where}: ${describe(err, where)}; the next command tries again, or .connect elsewhere`));
+      this.say(this.paint.red(`cannot reconnect to ${label}: ${describe(err, address)}; the next command tries again, or .connect elsewhere`));
     });
   }
 
   private greet(): void {
     const info = this.session?.connection?.info;
     if (!this.options.terminal || !info) return;
-    this.say(this.paint.dim(`connected to ${this.where} (${info.server} on ${info.hostname}); .help for help, Ctrl+D to leave`));
+    this.say(this.paint.dim(`connected to ${this.label} (${info.server} on ${info.hostname}); .help for help, Ctrl+D to leave`));
   }
 
   // --- running --------------------------------------------------------------
@@ -292,7 +302,7 @@ class Repl implements MetaContext {
     } catch (err) {
       printer?.endLine();
       this.record(rowFromFailure(asked, err));
-      const reason = `${conn ? 'no answer' : 'not connected'}: ${describe(err, this.where)}`;
+      const reason = `${conn ? 'no answer' : 'not connected'}: ${describe(err, this.address)}`;
       this.statusOut(problemLine(terminal ? reason : `${command}: ${reason}`, this.paint));
     } finally {
       this.running = undefined;
@@ -313,7 +323,7 @@ class Repl implements MetaContext {
       this.record(rowFromResult(asked, outcome.result), false);
     } else {
       this.record(rowFromFailure(asked, outcome.error), false);
-      this.statusOut(problemLine(`${command}: no answer: ${describe(outcome.error, this.where)}`, this.paint));
+      this.statusOut(problemLine(`${command}: no answer: ${describe(outcome.error, this.address)}`, this.paint));
     }
   }
 
@@ -351,19 +361,18 @@ class Repl implements MetaContext {
       if (isTcpcmdError(err, ErrorCode.INTERRUPTED)) return; // the prompt was cancelled
       return this.problem(describe(err));
     }
-    const where = formatAddress(target.address);
     let session: ReconnectingConnection;
     try {
       session = await this.open(target);
     } catch (err) {
       if (isTcpcmdError(err, ErrorCode.INTERRUPTED)) return;
-      return this.problem(`${describe(err)}; still on ${this.where}`);
+      return this.problem(`${describe(err)}; still on ${this.label}`);
     }
     const old = this.session;
     old?.removeAllListeners();
-    this.use(session, where);
+    this.use(session, target);
     const info = session.connection?.info;
-    this.say(this.paint.dim(`connected to ${where}${info ? ` (${info.server} on ${info.hostname})` : ''}`));
+    this.say(this.paint.dim(`connected to ${this.label}${info ? ` (${info.server} on ${info.hostname})` : ''}`));
     await old?.close().catch(() => undefined);
   }
 
@@ -386,7 +395,7 @@ class Repl implements MetaContext {
     try {
       const summary = await loadBatch({
         file,
-        where: this.where,
+        where: this.address,
         session,
         connectOptions: this.connectOptions(),
         ...(this.options.timeout !== undefined ? { timeout: this.options.timeout } : {}),

@@ -22,6 +22,8 @@ const TOKEN_TRIES = 3;
 
 export interface Target {
   address: Address;
+  /** servers.csv's name, when it gave one. */
+  name?: string;
   /** From servers.csv's token_env; else the connect options' or TCPCMD_TOKEN. */
   token?: string;
 }

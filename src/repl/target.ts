@@ -30,5 +30,5 @@ export function findTarget(text: string, known: readonly BatchTarget[], targetsF
 }
 
 export function fromList(t: BatchTarget): Target {
-  return t.token === undefined ? { address: t.address } : { address: t.address, token: t.token };
+  return { address: t.address, ...(t.name !== t.key ? { name: t.name } : {}), ...(t.token !== undefined ? { token: t.token } : {}) };
 }
