@@ -1,6 +1,6 @@
 /**
  * Lines in, over Node's readline. On a terminal: a prompt with line editing,
- * history and Tab completion; without one: plain lines, no prompt, no echo.
+ * history, Ctrl+R search (history-search.ts) and Tab completion; without one: plain lines, no prompt, no echo.
  * Lines typed while a command runs wait their turn (type-ahead, as in a
  * shell). A message that arrives while the prompt is up ("reconnected") is
  * printed above it, keeping what was typed. For an enquirer prompt in the
@@ -10,6 +10,7 @@
 import { clearScreenDown, createInterface, cursorTo, moveCursor, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Completer } from './completer.js';
+import { installHistorySearch } from './history-search.js';
 
 export interface LineEditorOptions {
   input: Readable;
@@ -69,6 +70,7 @@ export class LineEditor {
     });
     rl.on('SIGINT', () => this.options.onInterrupt?.(rl.line === ''));
     rl.on('history', (history: string[]) => (this.history = history));
+    if (terminal) installHistorySearch(rl, () => this.history);
     return rl;
   }
 

@@ -67,6 +67,46 @@ describe.skipIf(!hasTmux())('tcpcmd connect in a terminal (tmux)', () => {
     await t.waitFor('[exited 0]');
   });
 
+  it('Ctrl+R searches back through the history: again for older, Enter runs, Esc keeps the match, Ctrl+G gives the line back', async () => {
+    const server = await startCliServer();
+    const { path } = await tempDir();
+    await writeFile(path('history'), 'echo alpha one\nhostname\necho alpha two\necho beta\n');
+    const t = await Tmux.start(['connect', server.target], { TCPCMD_HISTORY: path('history') });
+    const prompt = `${server.target}> `;
+    await t.waitFor(prompt);
+    await t.send('C-r');
+    await t.waitFor("(reverse-i-search)`': ");
+    await t.type('alpha');
+    await t.waitFor("(reverse-i-search)`alpha': echo alpha two");
+    await t.send('C-r');
+    await t.waitFor("(reverse-i-search)`alpha': echo alpha one");
+    await t.send('C-r'); // nothing older: the search fails and keeps the last match
+    await t.waitFor("(failed reverse-i-search)`alpha': echo alpha one");
+    await t.send('Enter');
+    await t.waitFor(/^alpha one$/m);
+    await t.waitFor(new RegExp(`${prompt}$`, 'm'));
+
+    await t.send('C-r');
+    await t.type('bet');
+    await t.waitFor("(reverse-i-search)`bet': echo beta");
+    await t.send('Escape');
+    await t.waitFor(new RegExp(`${prompt.replace(/\./g, '\\.')}echo beta$`, 'm'));
+    await t.type(' gamma');
+    await t.send('Enter');
+    await t.waitFor(/^beta gamma$/m);
+
+    await t.type('echo kept');
+    await t.send('C-r');
+    await t.type('host');
+    await t.waitFor("(reverse-i-search)`host': hostname");
+    await t.send('C-g');
+    await t.waitFor(new RegExp(`${prompt.replace(/\./g, '\\.')}echo kept$`, 'm'));
+    await t.send('Enter');
+    await t.waitFor(/^kept$/m);
+    await t.send('C-d');
+    await t.waitFor('[exited 0]');
+  });
+
   it('keeps history between runs (TCPCMD_HISTORY)', async () => {
     const server = await startCliServer();
     const { path } = await tempDir();
@@ -177,7 +217,8 @@ describe.skipIf(!hasTmux())('tcpcmd connect in a terminal (tmux)', () => {
     await t.waitFor('main');
     await t.send('Down');
     await t.send('Enter');
-    await t.waitFor(`connected to ${server.target}`);
-    await t.waitFor(`${server.target}> `);
+    // Called by its servers.csv name, with the address where it helps.
+    await t.waitFor(`connected to main (${server.target})`);
+    await t.waitFor(/^main> $/m);
   });
 });
