@@ -61,7 +61,7 @@ describe('samples/tcpcmd.service', () => {
     expect(exec).toContain('--log-format json');
     expect(s.get('LoadCredential')).toEqual(['token:/etc/tcpcmd/token', 'tls.key:/etc/tcpcmd/tls.key']);
     expect(s.get('Restart')).toEqual(['on-failure']);
-    for (const [key, value] of Object.entries({ NoNewPrivileges: 'yes', ProtectSystem: 'strict', ProtectHome: 'yes', PrivateTmp: 'yes', PrivateDevices: 'yes', CapabilityBoundingSet: '' })) {
+    for (const [key, value] of Object.entries({ NoNewPrivileges: 'yes', ProtectSystem: 'strict', ProtectHome: 'yes', PrivateTmp: 'yes', PrivateDevices: 'yes', AmbientCapabilities: '' })) {
       expect(s.get(key), key).toEqual([value]);
     }
     // Node's JIT needs writable executable memory: this one would keep the server from starting.
