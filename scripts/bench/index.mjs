@@ -301,6 +301,48 @@ if (want('top')) {
   await fleet.stop();
 }
 
+// 8. A simulated fleet (fleet.mjs: N servers in one process): fan-out over N servers, cost by N.
+if (want('fleet')) {
+  const sizes = quick ? [10, 100, 1000] : [10, 100, 1000, 5000];
+  console.log(`8. a simulated fleet of ${sizes.join(' / ')} servers in one process: \`exec --targets\` of hostname vs \`run --targets\` of one row`);
+  const oneRow = join(OUT, 'one.csv');
+  writeFileSync(oneRow, 'command\nhostname\n');
+  for (const n of sizes) {
+    const fleet = await startFleet(n, join(OUT, `fleet-${n}.csv`));
+    const tries = n >= 5000 ? 1 : 3;
+    const execs = [];
+    const runs = [];
+    for (let i = 0; i < tries; i++) {
+      const e = await timed(process.execPath, [BIN, 'exec', '--targets', fleet.csv, 'hostname']);
+      if (e.code !== 0) throw new Error(`exec --targets over ${n} exited ${e.code}`);
+      execs.push(e);
+      const r = await timed(process.execPath, [BIN, 'run', oneRow, '--targets', fleet.csv, '--concurrency', '256', '--out', join(OUT, 'fleet-results.csv')]);
+      if (r.code !== 0) throw new Error(`run --targets over ${n} exited ${r.code}`);
+      runs.push(r);
+    }
+    const goal = n === 1000 ? '<= 1,000' : n === 5000 ? '<= 4,000' : undefined;
+    const ms = median(execs.map((e) => e.ms));
+    record('fleet', `exec --targets hostname over ${n.toLocaleString('en-US')} servers, ms end to end${tries > 1 ? ' (median of 3)' : ''}; baseline: run --targets of one row`, ms, 'ms', median(runs.map((r) => r.ms)), goal);
+    record('fleet', `  per server`, ms / n, 'ms');
+    record('fleet', `  client peak RSS over ${n.toLocaleString('en-US')} servers`, Math.max(...execs.map((e) => e.peakMb)), 'MB', undefined, n === 1000 ? '< 150' : undefined);
+    if (n === 1000) {
+      // 10 rows on each of 1,000 servers against the same 10,000 rows on one server.
+      const ten = join(OUT, 'ten.csv');
+      await writeCsv(ten, 10, (i) => `row ${i},hostname\n`);
+      const wide = await timed(process.execPath, [BIN, 'run', ten, '--targets', fleet.csv, '--concurrency', '256', '--out', join(OUT, 'fleet-results.csv')]);
+      if (wide.code !== 0) throw new Error(`run --targets of 10 rows exited ${wide.code}`);
+      const tenK = join(OUT, 'tenk.csv');
+      await writeCsv(tenK, 10000, (i) => `row ${i},hostname\n`);
+      const server = await startServer();
+      const narrow = await timed(process.execPath, [BIN, 'run', tenK, '--target', `127.0.0.1:${server.port}`, '--out', join(OUT, 'fleet-results.csv')]);
+      await server.stop();
+      if (narrow.code !== 0) throw new Error(`run of 10,000 rows exited ${narrow.code}`);
+      record('fleet', 'run --targets: 10 rows x 1,000 servers, rows/s; baseline: the same 10,000 rows on one server', 10000 / (wide.ms / 1000), 'rows/s', 10000 / (narrow.ms / 1000));
+    }
+    await fleet.stop();
+  }
+}
+
 const result = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, quick, rows };
 writeFileSync(join(OUT, 'results.json'), JSON.stringify(result, null, 2));
 console.log(`\n${summary()}\nwritten to .bench/results.json`);
