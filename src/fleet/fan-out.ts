@@ -7,7 +7,7 @@
 import type { Connection } from '../client/connection.js';
 import type { ConnectOptions } from '../client/types.js';
 import type { BatchTarget } from '../batch/targets.js';
-import { ErrorCode, isTcpcmdError, type Address, type StreamName } from '../protocol/index.js';
+import { ErrorCode, isTcpcmdError, type Address, type RunData, type StreamName } from '../protocol/index.js';
 
 export interface FanOutOutcome {
   target: BatchTarget;
@@ -18,6 +18,8 @@ export interface FanOutOutcome {
   /** Why the server did not run it to an exit code of its own: `{ code, message }`. */
   error?: { code: string; message: string };
   cancelled: boolean;
+  /** The figures of a supervision builtin (`cpu`, `ram`, ...), from servers that send them. */
+  data?: RunData;
 }
 
 export interface FanOutOptions {
@@ -87,6 +89,7 @@ export function fanOut(options: FanOutOptions): { done: Promise<FanOutOutcome[]>
         exitCode: result.exitCode,
         cancelled: result.cancelled,
         ...(result.error ? { error: { code: result.error.code, message: result.error.message } } : {}),
+        ...(result.data !== undefined ? { data: result.data } : {}),
       };
     } catch (err) {
       return { ...base, reached: true, error: errorInfo(err) };

@@ -2,5 +2,5 @@
 export { fanOut, succeeded, type FanOutOptions, type FanOutOutcome } from './fan-out.js';
 export { TaggedLines, type LineSink } from './tagged-lines.js';
 export { OutputGroups, compressNames, formatGroup, type OutputGroup } from './output-groups.js';
-export { summarizeFanOut, failureLine, type FanOutSummary } from './summary.js';
+export { summarizeFanOut, failureLine, outcomeJson, type FanOutSummary } from './summary.js';
 export { waitForAll, type WaitAllOptions, type WaitAllResult } from './wait-all.js';

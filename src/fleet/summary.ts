@@ -19,6 +19,17 @@ export function failureLine(o: FanOutOutcome): string {
   return `${targetLabel(o.target)}: exit ${o.exitCode ?? 'none'}`;
 }
 
+/** A server's outcome as one JSON object (`exec --targets --json`): name, address, exit code, figures or error. */
+export function outcomeJson(o: FanOutOutcome): Record<string, unknown> {
+  return {
+    name: o.target.name,
+    target: o.target.key,
+    exitCode: o.exitCode,
+    data: o.data ?? null,
+    ...(o.error ? { error: o.error } : {}),
+  };
+}
+
 export function summarizeFanOut(outcomes: readonly FanOutOutcome[]): FanOutSummary {
   let ok = 0;
   let unreachable = 0;

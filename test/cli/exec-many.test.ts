@@ -102,6 +102,19 @@ describe('tcpcmd exec on many servers', () => {
     expect(r.stderr).toMatch(new RegExp(`\\n  web-b \\(127\\.0\\.0\\.1:${locked.port}\\): AUTH_REQUIRED requires a token`));
   });
 
+  it('--json prints one JSON line per server: its name, address, exit code and the figures of a builtin', async () => {
+    const a = await startServer();
+    const b = await startServer();
+    const csv = await fleetCsv([`web-a,127.0.0.1,${a.port}`, `web-b,127.0.0.1,${b.port}`]);
+    const r = await runCli(['exec', '--targets', csv, '--json', 'hostname']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { name: string; target: string; exitCode: number; data: unknown });
+    expect(lines.map((l) => l.name).sort()).toEqual(['web-a', 'web-b']);
+    expect(lines.find((l) => l.name === 'web-a')).toMatchObject({ target: a.target, exitCode: 0 });
+    for (const l of lines) expect(l.data).toEqual(expect.objectContaining({}));
+    expect(lines.every((l) => l.data !== null)).toBe(true);
+  });
+
   it('refuses a broken servers.csv with exit 2, naming the file and line', async () => {
     const csv = await fleetCsv(['web-1,127.0.0.1,notaport']);
     const r = await runCli(['exec', '--targets', csv, 'hostname']);

@@ -13,6 +13,7 @@ export interface FanOutArgs extends ClientFlags {
   timeout?: number;
   group?: boolean;
   concurrency?: number;
+  json?: boolean;
 }
 
 /** Sessions open at once when --concurrency is not given: enough for a thousand servers in about a second. */
@@ -103,8 +104,9 @@ async function fanOutExec(args: FanOutArgs): Promise<void> {
       connectOptions: { ...connectOptionsFrom(args), clientName: `tcpcmd-exec/${VERSION}` },
       ...(args.timeout !== undefined ? { timeout: args.timeout } : {}),
       signal: controller.signal,
-      onOutput: groups ? (t, _stream, data) => groups.add(t.name, data) : (t, stream, data) => tagged.write(t.name, stream, data),
-      onDone: groups ? undefined : (o) => tagged.end(o.target.name),
+      // --json: a line of JSON per server as it finishes, its figures in place of its text.
+      onOutput: args.json ? undefined : groups ? (t, _stream, data) => groups.add(t.name, data) : (t, stream, data) => tagged.write(t.name, stream, data),
+      onDone: args.json ? (o) => write('stdout', `${JSON.stringify(fleet.outcomeJson(o))}\n`) : groups ? undefined : (o) => tagged.end(o.target.name),
     });
     const outcomes = await fan.done;
     if (groups) for (const g of groups.groups(outcomes.filter((o) => o.reached).map((o) => o.target.name))) write('stdout', fleet.formatGroup(g));
