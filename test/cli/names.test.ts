@@ -51,8 +51,9 @@ describe("a server's name from servers.csv in every output", () => {
     const out = join(dir, 'out.csv');
     await runCli(['run', '-', '--targets', csv, '--out', out], { input, env });
     const again = await runCli(['run', '-', '--targets', csv, '--out', out, '--resume', out], { input, env });
-    // Every (row, server) pair is in the file, found by the server's name: nothing runs again.
-    expect(again.stderr).toMatch(/^tcpcmd run: 4 rows: .*; 4 from the resumed file$/m);
+    // web-a's rows are found in the file by the server's name and kept; web-b's never ran, so they run again.
+    expect(again.stderr).toMatch(/^tcpcmd run: 4 rows: .*; 2 from the resumed file$/m);
+    expect(again.stderr).toContain('unreachable web-b (127.0.0.1:');
   });
 
   it('the REPL prompt and its greeting name the server', async () => {
