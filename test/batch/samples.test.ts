@@ -29,8 +29,9 @@ describe('samples stay valid', () => {
   it('servers.csv', async () => {
     const targets = await loadTargets(sample('servers.csv'), {});
     expect(targets.map((x) => [x.name, x.key])).toEqual([
-      ['local-a', '127.0.0.1:10000'],
-      ['local-b', '127.0.0.1:10001'],
+      ['web-1', '127.0.0.1:10000'],
+      ['web-2', '127.0.0.1:10001'],
+      ['db', '127.0.0.1:10002'],
     ]);
   });
 });
