@@ -102,8 +102,8 @@ describe('failure 4: --resume runs again the rows a server crash left without an
     const dir = tempDir();
     const input = join(dir, 'commands.csv');
     writeFileSync(input, 'command\necho a\necho b\n');
-    const head = 'seq,name,target,command,timeout,expect,expect_exit,status,exit_code,duration_ms,started_at,stdout,stderr,error,data';
-    const row = (seq: string, target = '127.0.0.1:10000'): string => `${seq},,${target},echo a,,,0,ok,0,1,2026-01-01T00:00:00.000Z,"a\n",,,\n`;
+    const head = 'seq,name,target,command,timeout,expect,expect_exit,status,exit_code,duration_ms,started_at,stdout,stderr,output_encoding,error,data';
+    const row = (seq: string, target = '127.0.0.1:10000'): string => `${seq},,${target},echo a,,,0,ok,0,1,2026-01-01T00:00:00.000Z,"a\n",,,,\n`;
     const cases: [string, RegExp][] = [
       [`${head}\n${row('1')}${row('1')}`, /:4: seq 1 on 127\.0\.0\.1:10000 is there twice; --resume takes a results file/],
       [`${head}\n${row('1', '127.0.0.1:10001')}`, /:2: a row for 127\.0\.0\.1:10001, which is not a target of this batch/],
