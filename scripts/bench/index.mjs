@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, createWriteStream, openSync, closeSync } from 'node:fs';
 import net from 'node:net';
 import { cpus } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { BIN, HERE, ROOT, median, nodeJson, procKb, recorder, startFleet, startServer, timed } from './lib.mjs';
@@ -186,6 +187,40 @@ if (want('exec')) {
     ours.push(r.ms);
   }
   record('exec', 'exec wall time', median(ours), 'ms', median(bare), 'ratio <= 1.5');
+  await server.stop();
+}
+
+// 4b. exec streaming: stdout and stdin of random (non-UTF-8) bytes, byte-exact, vs a raw socket pair.
+if (want('stream')) {
+  const mb = quick ? 20 : 100;
+  const n = quick ? 1 : 3;
+  console.log(`4b. \`tcpcmd exec\` streaming ${mb} MB of random bytes vs \`cat\` through a raw Node socket pair (median of ${n})`);
+  const file = join(OUT, 'stream.bin');
+  const out = createWriteStream(file);
+  for (let i = 0; i < mb; i++) if (!out.write(randomBytes(1024 * 1024))) await once(out, 'drain');
+  out.end();
+  await once(out, 'finish');
+  const server = await startServer(['--max-output', '0']); // the default 16 MiB cap would stop the run
+  const target = `127.0.0.1:${server.port}`;
+  const rate = (ms) => mb / (ms / 1000);
+  const fromFile = () => ({ stdio: [openSync(file, 'r'), 'ignore', 'ignore'] });
+  const runs = { out: [[], []], in: [[], []] };
+  for (let i = 0; i < n; i++) {
+    runs.out[0].push(rate((await timed(process.execPath, [join(HERE, 'raw-cat.mjs'), 'out', file])).ms));
+    const o = await timed(process.execPath, [BIN, 'exec', '-n', target, `linux:cat ${file}`]);
+    if (o.code !== 0) throw new Error(`exec (stdout) exited ${o.code}`);
+    runs.out[1].push(rate(o.ms));
+    const base = fromFile();
+    runs.in[0].push(rate((await timed(process.execPath, [join(HERE, 'raw-cat.mjs'), 'in', file], base)).ms));
+    closeSync(base.stdio[0]);
+    const ours = fromFile();
+    const r = await timed(process.execPath, [BIN, 'exec', target, 'linux:cat > /dev/null'], ours);
+    closeSync(ours.stdio[0]);
+    if (r.code !== 0) throw new Error(`exec (stdin) exited ${r.code}`);
+    runs.in[1].push(rate(r.ms));
+  }
+  record('stream', `exec stdout, ${mb} MB`, median(runs.out[1]), 'MB/s', median(runs.out[0]));
+  record('stream', `exec stdin, ${mb} MB`, median(runs.in[1]), 'MB/s', median(runs.in[0]));
   await server.stop();
 }
 
