@@ -1,3 +1,4 @@
+// size-allowance: the listener, its sessions and their admission in one class for now; to split: admission (onConnection, refusal, refuse, the TLS upgrade) into a file of its own.
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { hostname } from 'node:os';
