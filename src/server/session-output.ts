@@ -1,0 +1,92 @@
+import type { Socket } from 'node:net';
+import { BatchedWriter, encodeFrame, type RunId, type ServerMessage } from '../protocol/index.js';
+import { OutEncoder } from './out-encoder.js';
+
+/** What a write that the socket can take at once returns: one settled promise, not one per write. */
+export const WRITTEN = Promise.resolve();
+
+/**
+ * Everything a session sends to its client: frames and plain text through one
+ * BatchedWriter (so frames of one turn leave in one write), a run's output as
+ * `out` frames, the promises runs wait on while the client is behind, and the
+ * end of the socket.
+ */
+export class SessionOutput {
+  private readonly writer: BatchedWriter;
+  private drainWaiters: (() => void)[] = [];
+  /** Output bytes as `out` frame payloads (text, or base64 for a client that negotiated `bytes`). */
+  private out = new OutEncoder(false);
+  /** The run whose output `out` may hold the end of. */
+  private outRun: RunId | undefined;
+
+  constructor(
+    private readonly socket: Socket,
+    /** The session accepts nothing more: what is sent now is dropped. */
+    private readonly closed: () => boolean,
+  ) {
+    this.writer = new BatchedWriter(socket);
+  }
+
+  /** What the client negotiated: output bytes as base64 (`bytes`) or as text. */
+  encodeBytes(bytes: boolean): void {
+    this.out = new OutEncoder(bytes);
+  }
+
+  send(message: ServerMessage): boolean {
+    if (this.closed()) return true;
+    return this.sendRaw(message);
+  }
+
+  /** Sends even after the session closed (the last word: why it closed). */
+  sendRaw(message: ServerMessage): boolean {
+    if (this.socket.destroyed || this.socket.writableEnded) return true;
+    return this.writer.write(encodeFrame(message));
+  }
+
+  sendText(text: string | Uint8Array): boolean {
+    if (this.closed() || this.socket.destroyed || this.socket.writableEnded) return true;
+    return this.writer.write(text);
+  }
+
+  /** A piece of a run's output as an `out` frame; false: the client is behind. */
+  sendOut(id: RunId, stream: 'stdout' | 'stderr', data: string | Uint8Array): boolean {
+    if (typeof data === 'string') return this.send({ type: 'out', id, stream, data });
+    this.outRun = id;
+    const piece = this.out.encode(stream, data);
+    return piece ? this.send({ type: 'out', id, stream, ...piece }) : true;
+  }
+
+  /** The run ended: what the encoder still holds of its output (an unfinished character) goes out. */
+  endOut(id: RunId): void {
+    if (this.outRun !== id) return;
+    this.outRun = undefined;
+    for (const [stream, piece] of this.out.end()) this.send({ type: 'out', id, stream, ...piece });
+  }
+
+  /** Settled at once when the socket took the write (`ok`), else once it drains. */
+  written(ok: boolean): Promise<void> {
+    return ok ? WRITTEN : new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** The socket drained (or closed): the runs waiting on it go on. */
+  drained(): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Sends what is batched and ends the socket. */
+  end(): void {
+    this.drained();
+    this.writer.flush();
+    this.socket.end();
+    // A peer that never reads cannot keep the socket (and its buffers) alive.
+    setTimeout(() => this.socket.destroy(), 2_000).unref();
+  }
+
+  /** The client closed its sending side and is gone: what is batched goes, and our side ends. */
+  flushAndEnd(): void {
+    this.writer.flush();
+    this.socket.end();
+  }
+}
