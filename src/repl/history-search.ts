@@ -38,25 +38,73 @@ interface Search {
 /** Installs Ctrl+R on a terminal readline interface; `history` gives the entries, newest first. */
 export function installHistorySearch(rl: Interface, history: () => readonly string[]): void {
   const target = rl as unknown as WithKeyHandler;
-  const keyHandler = target._ttyWrite.bind(rl);
-  let search: Search | undefined;
+  const search = new ReverseSearch(rl, history, target._ttyWrite.bind(rl));
+  target._ttyWrite = (s, key) => search.key(s, key);
+}
+
+/** The search's state and keys, in front of readline's own key handler. */
+class ReverseSearch {
+  private search: Search | undefined;
+
+  constructor(
+    private readonly rl: Interface,
+    private readonly history: () => readonly string[],
+    private readonly keyHandler: KeyHandler,
+  ) {}
+
+  key(s: string | undefined, key: Key | undefined): void {
+    if (this.search) return this.searchKey(this.search, s, key);
+    if (key?.ctrl && key.name === 'r') {
+      this.search = { query: '', at: -1, failed: false, line: this.rl.line, prompt: this.rl.getPrompt() };
+      this.render(this.search);
+      return;
+    }
+    this.keyHandler(s, key);
+  }
+
+  private searchKey(current: Search, s: string | undefined, key: Key | undefined): void {
+    const shown = current.at === -1 ? current.line : (this.history()[current.at] ?? '');
+    if (key?.ctrl && key.name === 'r') {
+      this.find(current, current.at + 1);
+      this.render(current);
+    } else if (key?.ctrl && (key.name === 'g' || key.name === 'c')) {
+      this.leave(current, current.line);
+      if (key.name === 'c') this.keyHandler(s, key);
+    } else if (key?.name === 'escape') {
+      this.leave(current, shown);
+    } else if (key?.name === 'backspace') {
+      current.query = current.query.slice(0, -1);
+      current.at = -1;
+      if (current.query !== '') this.find(current, 0);
+      else current.failed = false;
+      this.render(current);
+    } else if (s !== undefined && isQueryText(s, key)) {
+      current.query += s;
+      this.find(current, current.at);
+      this.render(current);
+    } else {
+      // Enter runs the line shown; arrows, Home/End, Tab... edit it.
+      this.leave(current, shown);
+      this.keyHandler(s, key);
+    }
+  }
 
   /** Puts `text` on the line, under the current prompt (redrawn). */
-  const show = (text: string): void => {
-    keyHandler(undefined, { ctrl: true, name: 'e' });
-    keyHandler(undefined, { ctrl: true, name: 'u' });
-    rl.prompt(true);
-    if (text !== '') keyHandler(text, undefined);
-  };
+  private show(text: string): void {
+    this.keyHandler(undefined, { ctrl: true, name: 'e' });
+    this.keyHandler(undefined, { ctrl: true, name: 'u' });
+    this.rl.prompt(true);
+    if (text !== '') this.keyHandler(text, undefined);
+  }
 
-  const render = (s: Search): void => {
-    rl.setPrompt(`(${s.failed ? 'failed ' : ''}reverse-i-search)\`${s.query}': `);
-    show(s.at === -1 ? '' : (history()[s.at] ?? ''));
-  };
+  private render(s: Search): void {
+    this.rl.setPrompt(`(${s.failed ? 'failed ' : ''}reverse-i-search)\`${s.query}': `);
+    this.show(s.at === -1 ? '' : (this.history()[s.at] ?? ''));
+  }
 
   /** The first entry from `from` on (older) that contains the query and differs from the one shown. */
-  const find = (s: Search, from: number): void => {
-    const entries = history();
+  private find(s: Search, from: number): void {
+    const entries = this.history();
     const current = s.at === -1 ? undefined : entries[s.at];
     for (let i = Math.max(0, from); i < entries.length; i++) {
       const entry = entries[i] as string;
@@ -67,49 +115,17 @@ export function installHistorySearch(rl: Interface, history: () => readonly stri
       }
     }
     s.failed = s.query !== '';
-  };
+  }
 
   /** Leaves the search with `line` on the line, under the prompt it had. */
-  const leave = (s: Search, line: string): void => {
-    search = undefined;
-    rl.setPrompt(s.prompt);
-    show(line);
-  };
+  private leave(s: Search, line: string): void {
+    this.search = undefined;
+    this.rl.setPrompt(s.prompt);
+    this.show(line);
+  }
+}
 
-  target._ttyWrite = (s, key) => {
-    if (!search) {
-      if (key?.ctrl && key.name === 'r') {
-        search = { query: '', at: -1, failed: false, line: rl.line, prompt: rl.getPrompt() };
-        render(search);
-        return;
-      }
-      keyHandler(s, key);
-      return;
-    }
-    const current = search;
-    const shown = current.at === -1 ? current.line : (history()[current.at] ?? '');
-    if (key?.ctrl && key.name === 'r') {
-      find(current, current.at + 1);
-      render(current);
-    } else if (key?.ctrl && (key.name === 'g' || key.name === 'c')) {
-      leave(current, current.line);
-      if (key.name === 'c') keyHandler(s, key);
-    } else if (key?.name === 'escape') {
-      leave(current, shown);
-    } else if (key?.name === 'backspace') {
-      current.query = current.query.slice(0, -1);
-      current.at = -1;
-      if (current.query !== '') find(current, 0);
-      else current.failed = false;
-      render(current);
-    } else if (s !== undefined && !key?.ctrl && !key?.meta && key?.name !== 'return' && key?.name !== 'enter' && key?.name !== 'tab' && [...s].every((c) => c >= ' ')) {
-      current.query += s;
-      find(current, current.at);
-      render(current);
-    } else {
-      // Enter runs the line shown; arrows, Home/End, Tab... edit it.
-      leave(current, shown);
-      keyHandler(s, key);
-    }
-  };
+/** Printable text typed into the query (not Enter, Tab or a control key). */
+function isQueryText(s: string, key: Key | undefined): boolean {
+  return !key?.ctrl && !key?.meta && key?.name !== 'return' && key?.name !== 'enter' && key?.name !== 'tab' && [...s].every((c) => c >= ' ');
 }
