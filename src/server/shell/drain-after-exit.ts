@@ -16,6 +16,7 @@ export const DRAIN_GRACE_MS = 200;
  * slow, not the pipe being held.
  */
 export async function drainAfterExit(pid: number, pumps: readonly OutputPump[], graceMs = DRAIN_GRACE_MS): Promise<void> {
+  if (pumps.every((pump) => pump.ended)) return; // the usual case: no timer to arm
   let finished = false;
   const all = Promise.all(pumps.map((pump) => pump.done)).then(
     () => void (finished = true),

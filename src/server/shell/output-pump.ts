@@ -21,41 +21,79 @@ export interface OutputPump {
 
 /**
  * Forwards a child stream's bytes as they come (the session turns them into
- * text or base64 for its client: out-encoder.ts). Backpressure: the stream is pulled one
- * chunk at a time (async iteration) and the next pull waits for the previous
- * `write`, so a slow client slows the child through the full pipe instead of
- * growing memory here. (Pausing from a 'data' handler is not enough: a
- * resume already scheduled can deliver one more chunk.)
+ * text or base64 for its client: out-encoder.ts). Backpressure: the stream is
+ * paused at each chunk and resumed only once every chunk read so far has been
+ * handed to `write` and its promise settled, so a slow client slows the child
+ * through the full pipe instead of growing memory here. (A chunk already on
+ * its way when the stream pauses is queued, not lost.) Events rather than
+ * async iteration: a shell run has two of these, and an iterator's promises
+ * and listeners per stream were a measurable part of a short run.
  */
 export function pumpOutput(stream: Readable, name: StreamName, write: Write): OutputPump {
   let progress = 0;
   let writing = false;
   let ended = false;
-  const send = async (bytes: Buffer): Promise<void> => {
-    if (bytes.length === 0) return;
-    writing = true;
-    try {
-      await write(name, bytes);
-    } catch (error) {
-      throw new WriteFailed(error);
-    } finally {
-      writing = false;
-      progress += 1;
-    }
+  /** No more chunks will come: the stream ended, broke or was stopped. */
+  let closed = false;
+  const queue: Buffer[] = [];
+  let resolveDone!: () => void;
+  let rejectDone!: (error: unknown) => void;
+  const done = new Promise<void>((resolve, reject) => {
+    resolveDone = resolve;
+    rejectDone = reject;
+  });
+  const finish = (error?: { cause: unknown }): void => {
+    if (ended) return;
+    ended = true;
+    stream.off('data', onData);
+    if (error) rejectDone(error.cause);
+    else resolveDone();
   };
-  const done = (async () => {
-    try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        progress += 1;
-        await send(chunk);
-      }
-    } catch (error) {
-      if (error instanceof WriteFailed) throw error.cause;
-      // Stopped, or the pipe broke: what was read has been sent; the output simply ends here.
-    } finally {
-      ended = true;
+  const next = (): void => {
+    const chunk = queue.shift();
+    if (chunk === undefined) {
+      if (closed) finish();
+      else stream.resume();
+      return;
     }
-  })();
+    writing = true;
+    let written: Promise<void>;
+    try {
+      written = write(name, chunk);
+    } catch (cause) {
+      written = Promise.reject(cause);
+    }
+    written.then(
+      () => {
+        writing = false;
+        progress += 1;
+        next();
+      },
+      (cause: unknown) => {
+        writing = false;
+        progress += 1;
+        queue.length = 0;
+        stream.destroy();
+        finish({ cause });
+      },
+    );
+  };
+  const onData = (chunk: Buffer): void => {
+    progress += 1;
+    if (chunk.length === 0) return;
+    queue.push(chunk);
+    stream.pause();
+    if (!writing) next();
+  };
+  // Stopped, or the pipe broke: what was read is still sent; the output simply ends there.
+  const onClosed = (): void => {
+    closed = true;
+    if (!writing && queue.length === 0) finish();
+  };
+  stream.on('data', onData);
+  stream.once('end', onClosed);
+  stream.once('close', onClosed);
+  stream.on('error', onClosed);
   return {
     done,
     get progress() { return progress; },
@@ -63,11 +101,4 @@ export function pumpOutput(stream: Readable, name: StreamName, write: Write): Ou
     get ended() { return ended; },
     stop() { stream.destroy(); },
   };
-}
-
-/** Tells a failed `write` (the run must stop) apart from a broken or stopped stream (the output just ends). */
-class WriteFailed extends Error {
-  constructor(cause: unknown) {
-    super('write failed', { cause });
-  }
 }
