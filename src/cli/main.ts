@@ -1,6 +1,7 @@
 import { VERSION } from '../protocol/version.js';
 import type { Command } from './command.js';
-import { parseFast, parseWithYargs, unknownCommand, type Parsed } from './command-line.js';
+import { parseFast, unknownCommand, type Parsed } from './command-line.js';
+import { parseWithYargs } from './yargs-path.js';
 import { describeError, exitCodeFor } from './exit-codes.js';
 import { serveCommand } from './commands/serve.js';
 import { execCommand } from './commands/exec.js';

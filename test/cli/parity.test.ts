@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Command } from '../../src/cli/command.js';
-import { parseFast, parseWithYargs } from '../../src/cli/command-line.js';
+import { parseFast } from '../../src/cli/command-line.js';
+import { parseWithYargs } from '../../src/cli/yargs-path.js';
 import { COMMANDS } from '../../src/cli/main.js';
 
 const SETUP = { usage: '', epilogue: '', version: '0' };
