@@ -85,6 +85,41 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** What this invocation's runs came to (the runner's result). */
+export interface RunsDone {
+  tally: Tally;
+  unreachable: Unreachable[];
+  /** Targets a connection was attempted to. */
+  targetsTried: number;
+  interrupted: boolean;
+  readerGone: boolean;
+  /** Runs planned for this invocation. */
+  planned: number;
+}
+
+/** The batch's summary: this invocation's runs, with what a --resume file already held (`resumed`) added. */
+export function summarize(runs: RunsDone, resumed: { tally: Tally; unknown: number } | undefined, end: { durationMs: number; output: string | null }): BatchSummary {
+  const counts = { ...runs.tally.counts };
+  if (resumed) for (const k of Object.keys(counts) as Status[]) counts[k] += resumed.tally.counts[k];
+  const summary: BatchSummary = {
+    exitCode: 0,
+    rows: runs.tally.rows + (resumed?.tally.rows ?? 0),
+    counts,
+    resumed: resumed?.tally.rows ?? 0,
+    unknownRunAgain: resumed?.unknown ?? 0,
+    planned: runs.planned,
+    ran: runs.tally.rows,
+    notRun: Math.max(0, runs.planned - runs.tally.rows),
+    failures: [...(resumed?.tally.failures ?? []), ...runs.tally.failures].slice(0, MAX_FAILURES),
+    unreachable: runs.unreachable,
+    interrupted: runs.interrupted,
+    readerGone: runs.readerGone,
+    ...end,
+  };
+  summary.exitCode = summaryExitCode(summary, runs.targetsTried);
+  return summary;
+}
+
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
