@@ -6,7 +6,8 @@
  */
 import { openSync } from 'node:fs';
 import { ErrorCode, TcpcmdError, errorMessage } from '../protocol/index.js';
-import { type ValidatedInput, validateInput } from './input.js';
+import type { ValidatedInput } from './input.js';
+import { validateInput } from './input-check.js';
 import { STDIN_NAME, type Spooled, spoolStream } from './spool.js';
 import { type Job, buildPlan, concurrencyHint } from './plan.js';
 import { type ProgressReporter, colorWanted, lineProgress, noProgress, progressWanted } from './progress.js';

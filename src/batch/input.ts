@@ -1,15 +1,13 @@
 /**
- * The commands file: header detection, one record -> one row, validation of
- * the whole file before anything runs (streaming), and the rows for the
- * runner: kept from the check when the file is small (KEEP_ROWS), else
+ * The commands file: header detection, one record -> one row, and the rows
+ * for the runner (its check before anything runs is input-check.ts): kept from the check when the file is small (KEEP_ROWS), else
  * streamed from the file again, so memory stays flat whatever its size.
  */
 import { ErrorCode, TcpcmdError, closest, type Parsed } from '../protocol/index.js';
 import { type ExpectExit, INPUT_COLUMNS, type InputColumn, isKnownColumn, isTranscriptColumn, mapHeader, normalizeColumnName } from './columns.js';
-import { CsvSyntaxError, isBlankRecord, readCellBatches, readCsvBatches } from './csv-records.js';
+import { isBlankRecord, readCellBatches } from './csv-records.js';
 import { cachedExpect, parseExpectExit, parseTimeout } from './expect.js';
-import { ProblemList } from './problems.js';
-import { ALL, type Shard, inShard } from './shard.js';
+import type { Shard } from './shard.js';
 import { type BatchTarget, resolveTargetCell } from './targets.js';
 
 export interface InputRow {
@@ -114,10 +112,10 @@ function unknownColumn(name: string): string {
   return `unknown column "${name}"${like ? ` (did you mean "${like}"?)` : ''} (known: ${INPUT_COLUMNS.join(', ')}; --ignore-unknown-columns skips it)`;
 }
 
-const HEADERLESS: (InputColumn | null)[] = ['command'];
+export const HEADERLESS: (InputColumn | null)[] = ['command'];
 
 /** One data record -> one row, or the first thing wrong with it. */
-function parseRecord(
+export function parseRecord(
   cells: readonly string[],
   schema: Pick<InputSchema, 'hasHeader' | 'columns'>,
   seq: number,
@@ -159,103 +157,6 @@ function parseRecord(
   };
 }
 
-function extend(range: RowRange | null | undefined, start: number, end: number, seq: number, counted: boolean): RowRange {
-  if (!range) return { rows: counted ? 1 : 0, start, end, firstSeq: seq, lastSeq: seq };
-  range.end = end;
-  range.lastSeq = seq;
-  if (counted) range.rows++;
-  return range;
-}
-
-/**
- * Reads the whole file once and reports its problems (the first 20 kept) as
- * `file:line: message`, throwing TcpcmdError(BAD_INPUT) — or USAGE when the
- * only problem is rows without a target. A header problem or a CSV syntax
- * error stops the check there. Rows are kept only for a small file (keepRows).
- */
-// size-allowance: one pass over the file that checks and keeps rows at once; to split: the per-record bookkeeping into a class.
-export async function validateInput(path: string, options: ValidateOptions = {}): Promise<ValidatedInput> {
-  const displayName = options.displayName ?? path;
-  const knownTargets = options.knownTargets ?? new Map<string, BatchTarget>();
-  const shard = options.shard ?? ALL;
-  const problems = new ProblemList(displayName);
-  let schema: InputSchema | undefined;
-  let seq = 0;
-  let untargeted: RowRange | null = null;
-  const targeted = new Map<string, { target: BatchTarget; range: RowRange }>();
-  let noTarget: { problem: { message: string } | undefined; rows: number } | undefined;
-  let otherProblems = 0;
-  const keepRows = options.keepRows ?? KEEP_ROWS;
-  let kept: InputRow[] | undefined = keepRows > 0 ? [] : undefined;
-  let keptChars = 0;
-
-  const problem = (line: number, message: string): void => {
-    problems.add(line, message);
-    otherProblems++;
-  };
-
-  try {
-    records: for await (const batch of readCsvBatches(path, { displayName, highWaterMark: options.highWaterMark })) {
-      for (const rec of batch) {
-        if (isBlankRecord(rec.cells)) continue;
-        if (schema === undefined) {
-          const header = detectHeader(rec.cells, options.ignoreUnknownColumns);
-          if (header.kind === 'header') {
-            // A transcript's target cells say where it ran, not where to run: targets on the command line win.
-            const columns = header.transcript && options.hasDefaultTarget ? header.columns.map((c) => (c === 'target' ? null : c)) : header.columns;
-            schema = { hasHeader: true, columns, transcript: header.transcript, dataStart: rec.end };
-            for (const p of header.problems) problem(rec.line, p);
-            if (header.problems.length > 0) break records; // rows cannot be read against a broken header
-            continue;
-          }
-          schema = { hasHeader: false, columns: HEADERLESS, transcript: false, dataStart: rec.start };
-        }
-        seq++;
-        const parsed = parseRecord(rec.cells, schema, seq, knownTargets);
-        if (!parsed.ok) {
-          problem(rec.line, parsed.message);
-          continue;
-        }
-        const row = parsed.value;
-        if (kept) {
-          kept.push(row);
-          keptChars += row.command.length + row.name.length + row.expect.length;
-          if (kept.length > keepRows || keptChars > KEEP_CHARS) kept = undefined; // a large file: read it again
-        }
-        const counted = inShard(seq, shard);
-        if (row.target) {
-          const entry = targeted.get(row.target.key);
-          if (entry) extend(entry.range, rec.start, rec.end, seq, counted);
-          else targeted.set(row.target.key, { target: row.target, range: extend(null, rec.start, rec.end, seq, counted) });
-        } else {
-          untargeted = extend(untargeted, rec.start, rec.end, seq, counted);
-          if (!options.hasDefaultTarget) {
-            if (noTarget === undefined) {
-              problems.add(rec.line, 'this row has no target: give --target host:port or --targets servers.csv, or fill its target cell');
-              noTarget = { problem: problems.kept.at(-1), rows: 1 };
-            } else noTarget.rows++;
-          }
-        }
-      }
-    }
-  } catch (err) {
-    if (!(err instanceof CsvSyntaxError)) throw err;
-    problem(err.line, err.reason);
-  }
-  if (noTarget && noTarget.rows > 1 && noTarget.problem) {
-    noTarget.problem.message += ` (and ${noTarget.rows - 1} more row${noTarget.rows === 2 ? '' : 's'} without a target)`;
-  }
-  problems.throwIfAny(otherProblems === 0 ? ErrorCode.USAGE : ErrorCode.BAD_INPUT);
-  return {
-    path,
-    displayName,
-    schema: schema ?? { hasHeader: false, columns: HEADERLESS, transcript: false, dataStart: 0 },
-    rows: seq,
-    untargeted,
-    targeted,
-    ...(kept ? { kept } : {}),
-  };
-}
 
 /**
  * The rows of a validated file from `range.start` to `range.end` (the whole

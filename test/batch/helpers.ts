@@ -94,6 +94,9 @@ export interface FakeOptions {
   latencyMs?: number;
   /** Keep `sent` and `executed` (default true; off for big inputs, where the log itself would grow). */
   record?: boolean;
+  /** Told of each run as the client sends it, and as the fake server starts it: a test waits on these, not on a clock. */
+  onSend?: (target: string, cmd: string) => void;
+  onStart?: (target: string, cmd: string) => void;
 }
 
 export function fakeConnect(options: FakeOptions = {}): { connect: BatchConnect; log: FakeLog } {
@@ -123,6 +126,7 @@ export function fakeConnect(options: FakeOptions = {}): { connect: BatchConnect;
     return {
       run(cmd: string, runOptions: RunOptions = {}): Promise<RunResult> {
         if (record) log.sent.push({ target: key, cmd, ...(runOptions.timeout !== undefined ? { timeout: runOptions.timeout } : {}) });
+        options.onSend?.(key, cmd);
         if (lost) return Promise.reject(new TcpcmdError(ErrorCode.CONNECTION_CLOSED, 'connection is closed'));
         inFlight++;
         log.maxInFlight = Math.max(log.maxInFlight, inFlight);
@@ -140,6 +144,7 @@ export function fakeConnect(options: FakeOptions = {}): { connect: BatchConnect;
           chain = chain.then(async () => {
             signal?.removeEventListener('abort', cancelWaiting);
             if (!pending.has(reject)) return;
+            options.onStart?.(key, cmd);
             if (record) {
               const list = log.executed.get(key) ?? [];
               list.push(cmd);

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { validateInput } from '../../src/batch/input.js';
+import { validateInput } from '../../src/batch/input-check.js';
 import { buildPlan, concurrencyHint } from '../../src/batch/plan.js';
 import { indexTargets, parseTargetOption } from '../../src/batch/targets.js';
 import { useTempDir } from './helpers.js';

@@ -3,7 +3,7 @@ import { Readable, Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BatchOptions, type BatchSummary, runBatch } from '../../src/batch/index.js';
-import { OUTPUT_COLUMNS } from '../../src/batch/columns.js';
+import { OUTPUT_COLUMNS, type OutputRow } from '../../src/batch/columns.js';
 import { progressWanted } from '../../src/batch/progress.js';
 import { exitCodeFor } from '../../src/cli/exit-codes.js';
 import { ErrorCode, TcpcmdError } from '../../src/protocol/index.js';
@@ -38,6 +38,38 @@ async function run(options: Partial<BatchOptions> & { input: string }, fake: Fak
   const stdout = new Collect();
   const summary = await within(15_000, runBatch({ target: A, connect, stderr, stdout, env: {}, keepRows, ...options }));
   return { summary, log, stderr: stderr.text, stdout: stdout.text };
+}
+
+/**
+ * An interrupt (the abort of `options.signal`) once `ready` holds of the rows
+ * written ok, the runs sent and the sleeps the fake server started: an event,
+ * not a clock, so a loaded machine changes nothing.
+ */
+function interruptWhen(ready: (seen: { ok: number; sent: number; started: number }) => boolean) {
+  const controller = new AbortController();
+  const seen = { ok: 0, sent: 0, started: 0 };
+  const check = (): void => {
+    if (!controller.signal.aborted && ready(seen)) setImmediate(() => controller.abort());
+  };
+  return {
+    options: {
+      signal: controller.signal,
+      onRow: (row: OutputRow) => {
+        if (row.status === 'ok') seen.ok++;
+        check();
+      },
+    },
+    fake: {
+      onSend: () => {
+        seen.sent++;
+        check();
+      },
+      onStart: (_target: string, cmd: string) => {
+        if (cmd.startsWith('sleep')) seen.started++;
+        check();
+      },
+    },
+  };
 }
 
 async function rejection(options: Partial<BatchOptions> & { input: string }): Promise<TcpcmdError> {
@@ -284,10 +316,9 @@ ${B},b
 
     const servers = file('servers.csv', `host\n${A}\n${B}\n`);
     const int = t.path('int-order.csv');
-    const controller = new AbortController();
-    const pending = run({ input: file('i2.csv', 'command\necho a\nsleep 5000\nsleep 5000\nsleep 5000\n'), out: int, targets: servers, target: undefined, signal: controller.signal });
-    setTimeout(() => controller.abort(), 50);
-    await pending;
+    // The interrupt comes once each target wrote its first row and is running its first sleep.
+    const interrupt = interruptWhen((seen) => seen.ok === 2 && seen.started === 2);
+    await run({ input: file('i2.csv', 'command\necho a\nsleep 5000\nsleep 5000\nsleep 5000\n'), out: int, targets: servers, target: undefined, ...interrupt.options }, interrupt.fake);
     const rows = readCsv(int);
     for (const target of [A, B]) {
       expect(rows.filter((r) => r.target === target).map((r) => `${r.seq} ${r.status}`)).toEqual(['1 ok', '2 skipped', '3 skipped', '4 skipped']);
@@ -310,11 +341,10 @@ ${B},b
 
   it('an interrupt cancels the runs in flight, closes the output properly and says 130', async () => {
     const out = t.path('int.json');
-    const controller = new AbortController();
     const input = file('i.csv', 'command\necho a\nsleep 5000\nsleep 5000\necho b\n');
-    const pending = run({ input, out, signal: controller.signal, format: 'json', window: 2 });
-    setTimeout(() => controller.abort(), 50);
-    const { summary } = await pending;
+    // The interrupt comes with row 1 written, row 2 running and row 3 sent behind it (window 2): row 4 never goes.
+    const interrupt = interruptWhen((seen) => seen.ok === 1 && seen.started === 1 && seen.sent === 3);
+    const { summary } = await run({ input, out, format: 'json', window: 2, ...interrupt.options }, interrupt.fake);
     const rows = JSON.parse(readFileSync(out, 'utf8')) as { seq: number; status: string }[];
     expect(rows.map((r) => [r.seq, r.status])).toEqual([
       [1, 'ok'],

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { type InputRow, readRowBatches, validateInput } from '../../src/batch/input.js';
+import { type InputRow, readRowBatches } from '../../src/batch/input.js';
+import { validateInput } from '../../src/batch/input-check.js';
 import { loadTargets } from '../../src/batch/targets.js';
 
 const sample = (name: string): string => fileURLToPath(new URL(`../../samples/${name}`, import.meta.url));

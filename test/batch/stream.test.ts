@@ -11,7 +11,7 @@ import { runInNewContext } from 'node:vm';
 import { parse } from 'csv-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../../src/batch/index.js';
-import { validateInput } from '../../src/batch/input.js';
+import { validateInput } from '../../src/batch/input-check.js';
 import { Collect, fakeConnect, tempDir, within } from './helpers.js';
 
 setFlagsFromString('--expose-gc');
