@@ -316,8 +316,8 @@ ${B},b
 
     const servers = file('servers.csv', `host\n${A}\n${B}\n`);
     const int = t.path('int-order.csv');
-    // The interrupt comes once each target wrote its first row and is running its first sleep.
-    const interrupt = interruptWhen((seen) => seen.ok === 2 && seen.started === 2);
+    // The interrupt comes once each target wrote its first row, runs its first sleep and has the other two waiting behind it.
+    const interrupt = interruptWhen((seen) => seen.ok === 2 && seen.started === 2 && seen.sent === 8);
     await run({ input: file('i2.csv', 'command\necho a\nsleep 5000\nsleep 5000\nsleep 5000\n'), out: int, targets: servers, target: undefined, ...interrupt.options }, interrupt.fake);
     const rows = readCsv(int);
     for (const target of [A, B]) {
