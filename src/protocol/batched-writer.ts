@@ -14,6 +14,14 @@ const MAX_BATCH = 8 * 1024;
 export const PACED_GAP_MS = 10;
 
 /**
+ * A settled promise: `.then` on it queues a microtask as a bare promise
+ * reaction. queueMicrotask wraps each callback in an AsyncResource, which
+ * cost more than the rest of a flush and a dozen more functions for V8 to
+ * compile while a short session warms up.
+ */
+const SETTLED = Promise.resolve();
+
+/**
  * When gathered text leaves:
  * - `tick`: once the work the current event has set off is done — the
  *   microtask queue has run dry — so a lone frame leaves without waiting for
@@ -65,7 +73,7 @@ export class BatchedWriter {
     if (this.size >= MAX_BATCH) this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;
-      if (this.timing === 'tick') queueMicrotask(this.flushAfterMicrotasks);
+      if (this.timing === 'tick') void SETTLED.then(this.flushAfterMicrotasks);
       else {
         const wait = this.lastWrite + PACED_GAP_MS - performance.now();
         if (wait > 0) setTimeout(this.flushNow, wait);

@@ -84,8 +84,15 @@ function fail<T>(message: string): Parsed<T> {
  */
 export const MAX_FRAME_DEPTH = 32;
 
-/** Whether `line` nests arrays and objects no deeper than `max` (brackets inside strings do not count). One pass, no allocation. */
+/**
+ * Whether `line` nests arrays and objects no deeper than `max` (brackets
+ * inside strings do not count). No allocation; a line with at most `max`
+ * opening brackets in all (every frame of the protocol) is answered by
+ * native `indexOf` alone: a scan in JavaScript, character by character,
+ * cost more than parsing a large output frame.
+ */
 export function nestsWithin(line: string, max: number): boolean {
+  if (openingBrackets(line, max + 1) <= max) return true;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < line.length; i++) {
@@ -99,6 +106,14 @@ export function nestsWithin(line: string, max: number): boolean {
     } else if (c === 125 || c === 93) depth--;
   }
   return true;
+}
+
+/** The `{` and `[` in `line`, counted up to `stop`. */
+function openingBrackets(line: string, stop: number): number {
+  let count = 0;
+  for (let at = line.indexOf('{'); at !== -1 && count < stop; at = line.indexOf('{', at + 1)) count++;
+  for (let at = line.indexOf('['); at !== -1 && count < stop; at = line.indexOf('[', at + 1)) count++;
+  return count;
 }
 
 /** A frame's JSON object, or what is wrong with the line. */

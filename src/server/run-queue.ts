@@ -1,6 +1,6 @@
 import { ErrorCode, TcpcmdError, type ErrorInfo, type RunFrame, type RunId } from '../protocol/index.js';
 import { RunAbort } from './run-abort.js';
-import { executeRun, type RunAnswer, type RunEnv } from './run.js';
+import { executeRun, logRun, type RunAnswer, type RunEnv } from './run.js';
 
 /** What a session's run queue needs from the session. */
 export interface RunQueueHost {
@@ -12,6 +12,8 @@ export interface RunQueueHost {
   duplicate(frame: RunFrame): void;
   /** After each answer: the command may have asked to disconnect, reset or kill. */
   afterEach(): void;
+  /** An answer was given and no run waits: what is gathered for the client may leave now. */
+  idle(): void;
 }
 
 /**
@@ -123,6 +125,9 @@ export class RunQueue {
         const answer = await finished;
         this.active = undefined;
         this.finish(frame, answer);
+        // A lone answer leaves before the log line is made; under load answers still leave together.
+        if (this.waiting.length === 0) this.host.idle();
+        logRun(frame, answer, this.env);
         this.host.afterEach();
       }
     } finally {

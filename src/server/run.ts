@@ -5,7 +5,7 @@ import type { RunAbort } from './run-abort.js';
 import type { RunDeadline } from './run-deadline.js';
 import { OUT_BYTES_CHUNK, OUT_CHUNK, OutputBudget, outputPieces } from './run-output.js';
 import type { Limits } from './limits.js';
-import { loggedCommand, type Logger } from './log.js';
+import { loggedCommand, type LogEvent, type Logger } from './log.js';
 import type { PolicyCheck } from './policy.js';
 import type { CommandRegistry, Resolved } from './registry.js';
 
@@ -57,12 +57,16 @@ export async function executeRun(frame: RunFrame, abort: RunAbort, env: RunEnv):
     answer = refused ? { exitCode: null, durationMs: 0, error: refused } : await runCommand(frame, resolved, abort, env);
   }
   answer.durationMs = Math.round(performance.now() - started);
-  const event: Parameters<typeof host.logger.log>[0] = {
+  return answer;
+}
+
+/** The log line of a run, made once its answer is on its way: a client waiting for one answer does not wait for the line too. */
+export function logRun(frame: RunFrame, answer: RunAnswer, env: RunEnv): void {
+  const event: LogEvent = {
     event: 'run', session: env.session.id, peer: env.peer, id: frame.id, command: loggedCommand(frame.cmd), exitCode: answer.exitCode, durationMs: answer.durationMs,
   };
   if (answer.error) event.error = answer.error.code;
-  host.logger.log(event);
-  return answer;
+  env.server.logger.log(event);
 }
 
 async function runCommand(frame: RunFrame, resolved: Resolved, abort: RunAbort, env: RunEnv): Promise<RunAnswer> {

@@ -75,6 +75,11 @@ export class SessionOutput {
     for (const resolve of waiters) resolve();
   }
 
+  /** Sends what is batched now (a lone answer need not wait for the end of the turn). */
+  flush(): void {
+    this.writer.flush();
+  }
+
   /** Sends what is batched and ends the socket. */
   end(): void {
     this.drained();

@@ -69,6 +69,7 @@ export class SessionRuns {
       answer: (frame: RunFrame, answer: RunAnswer) => this.answer(frame, answer),
       duplicate: (frame: RunFrame) => session.output.send({ type: 'error', code: ErrorCode.DUPLICATE_ID, message: `run id ${JSON.stringify(frame.id)} is already in flight`, fatal: false, id: frame.id }),
       afterEach: () => this.afterEach(),
+      idle: () => session.output.flush(),
     };
     this.queue = new RunQueue(queueHost, env, options.limits);
   }
