@@ -23,7 +23,9 @@ function asTcpcmdError(err: unknown): TcpcmdError {
  * network blip) it says so (`disconnected`), reconnects in the background with
  * exponential backoff, and says so again (`reconnected`). `ready()` gives the
  * live connection, or tries once more at once, so the next command works as
- * soon as the server does. Runs in flight when the connection is lost are
+ * soon as the server does. A connection the server closed for idleness
+ * (`--idle-timeout`, IDLE_TIMEOUT) is not reopened in the background: the
+ * next `ready()` reopens it. Runs in flight when the connection is lost are
  * rejected by the Connection itself; nothing is re-sent (a command may have
  * side effects).
  */
@@ -115,7 +117,8 @@ export class ReconnectingConnection extends EventEmitter<{
       // undefined: closed on purpose (close()); a replaced connection is no news.
       if (this.current !== conn || reason === undefined || this.ended) return;
       this.emit('disconnected', reason);
-      this.schedule();
+      // Closed for idleness: coming straight back would be idle again and closed again. `ready()` comes back when there is something to send.
+      if (reason.code !== ErrorCode.IDLE_TIMEOUT) this.schedule();
     });
   }
 }

@@ -89,7 +89,9 @@ export class ServerLink {
     const { paint } = this.screen;
     session.on('disconnected', (err) => {
       this.refreshPrompt();
-      this.screen.say(paint.yellow(`connection to ${label} lost: ${describe(err, address)}; reconnecting…`));
+      // An idle close is the server's choice, not a loss: no reconnecting until there is something to send.
+      if (err.code === ErrorCode.IDLE_TIMEOUT) this.screen.say(paint.dim(`${label} closed the connection: ${describe(err, address)}; your next command reconnects`));
+      else this.screen.say(paint.yellow(`connection to ${label} lost: ${describe(err, address)}; reconnecting…`));
     });
     session.on('reconnected', (conn) => {
       this.commands = conn.info.commands;

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { ReconnectingConnection, connect, type Connection, type RunResult } from '../client/index.js';
-import { VERSION, formatAddress, type Address } from '../protocol/index.js';
+import { ErrorCode, VERSION, formatAddress, type Address } from '../protocol/index.js';
 import { answeredRow, judgeRejection, rejectedRow } from './batch-api.js';
 import { type UiContext, describe, tokenFor } from './context.js';
 import type { RunEnd, UiMessage } from './messages.js';
@@ -52,7 +52,11 @@ export class Tab {
   ) {
     this.spool = new Spool(join(ctx.dir, `${this.transcript}.jsonl`));
     ctx.downloads.set(this.transcript, { path: this.spool.path, base: `session-${where.replace(/[^A-Za-z0-9.-]+/g, '_')}` });
-    session.on('disconnected', (err) => this.status('warn', `connection to ${where} lost: ${describe(err, where)}; reconnecting…`));
+    session.on('disconnected', (err) =>
+      err.code === ErrorCode.IDLE_TIMEOUT
+        ? this.status('warn', `${where} closed the connection: ${describe(err, where)}; the next command reconnects`)
+        : this.status('warn', `connection to ${where} lost: ${describe(err, where)}; reconnecting…`),
+    );
     session.on('reconnected', (conn) => this.status('ok', `reconnected to ${where} (${conn.info.server} on ${conn.info.hostname})`, conn.info.commands));
     session.on('stopped', (err) => this.status('error', `cannot reconnect to ${where}: ${describe(err, where)}; the next command tries again`));
   }

@@ -3,7 +3,7 @@
  * writables out) against real servers, and in a real terminal through tmux.
  * Every wait is bounded and polls for text, never for time.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -116,6 +116,18 @@ export async function tempDir(): Promise<{ dir: string; path: (name: string) => 
 
 export function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The terminal tests skip without tmux, saying so; never in CI (.ci/run installs it). */
+export function withoutTmux(): boolean {
+  try {
+    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
+    return false;
+  } catch {
+    if (process.env.CI) return false; // and fail, loudly
+    console.warn('skipping the REPL terminal tests: tmux is not installed (apt-get install -y tmux)');
+    return true;
+  }
 }
 
 let sessions = 0;

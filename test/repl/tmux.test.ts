@@ -1,21 +1,12 @@
 // `tcpcmd connect` in a real terminal: the built binary in a detached tmux session, keys in, screen out.
-import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { runCli, startCliServer } from '../helpers/cli.js';
 import { freePort } from '../helpers/servers.js';
-import { Tmux, liveProcesses, serveOnPort, tempDir, until } from './helpers.js';
+import { Tmux, withoutTmux, liveProcesses, serveOnPort, tempDir, until } from './helpers.js';
 
-function hasTmux(): boolean {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-describe.skipIf(!hasTmux())('tcpcmd connect in a terminal (tmux)', () => {
+describe.skipIf(withoutTmux())('tcpcmd connect in a terminal (tmux)', () => {
   it('shows the address in the prompt and a command\'s output; Tab completes; stderr is red unless NO_COLOR', async () => {
     const server = await startCliServer();
     const t = await Tmux.start(['connect', server.target], { NO_COLOR: '' });
@@ -176,6 +167,19 @@ describe.skipIf(!hasTmux())('tcpcmd connect in a terminal (tmux)', () => {
     await t.type('y');
     expect(await server.exited).toBe(0);
     await t.waitFor(`connection to ${server.target} lost`);
+  });
+
+  it('.save names the file it cannot write and why, not a file of its own', async () => {
+    const server = await startCliServer();
+    const t = await Tmux.start(['connect', server.target]);
+    await t.waitFor(`${server.target}> `);
+    await t.type('echo saved');
+    await t.send('Enter');
+    await t.waitFor(/^saved$/m);
+    await t.type('.save /proc/no-such-dir/x.csv');
+    await t.send('Enter');
+    await t.waitFor('[error] cannot write /proc/no-such-dir/x.csv: ENOENT: no such file or directory');
+    expect(await t.screen()).not.toContain(tmpdir());
   });
 
   it('asks for the token with a hidden prompt', async () => {
