@@ -6,10 +6,10 @@ import type { ReconnectingConnection } from '../client/index.js';
 import { ErrorCode, isTcpcmdError } from '../protocol/index.js';
 import { formatSummary, type BatchTarget, type OutputRow } from './batch-api.js';
 import type { PromptStreams } from './enquire.js';
-import { askTarget } from './first-server.js';
 import { loadBatch } from './load.js';
 import { metaHelp, type MetaContext } from './meta-commands.js';
 import type { ReplOptions } from './options.js';
+import { askServer } from './prompt-target.js';
 import type { Screen } from './screen.js';
 import { describe, type ServerLink } from './server-link.js';
 import type { Target } from './session.js';
@@ -45,7 +45,7 @@ export class MetaActions implements MetaContext {
     let target: Target;
     try {
       if (argument !== '') target = findTarget(argument, known, options.targets);
-      else if (options.terminal) target = await screen.suspendFor(() => askTarget(this.repl.streams, known));
+      else if (options.terminal) ({ target } = await screen.suspendFor(() => askServer(this.repl.streams, known)));
       else return this.problem('.connect needs the server: .connect host[:port]');
     } catch (err) {
       if (isTcpcmdError(err, ErrorCode.INTERRUPTED)) return; // the prompt was cancelled

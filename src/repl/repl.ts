@@ -17,8 +17,8 @@ import { ErrorCode, Exit, TcpcmdError } from '../protocol/index.js';
 import { DEFAULT_WINDOW, WINDOW_CHARS, loadTargets, type BatchTarget } from './batch-api.js';
 import { createCompleter } from './completer.js';
 import { confirm, confirmationFor } from './confirm.js';
-import type { PromptStreams } from './enquire.js';
-import { initialTarget } from './first-server.js';
+import { QuestionEnded, type PromptStreams } from './enquire.js';
+import { connectFirst, initialTarget } from './first-server.js';
 import { History, historyPath } from './history.js';
 import { LineEditor } from './line-editor.js';
 import { MetaActions, type MetaHost } from './meta-actions.js';
@@ -92,11 +92,7 @@ class Repl implements MetaHost {
   async run(): Promise<ReplResult> {
     const { options, screen, link } = this;
     try {
-      if (options.targets !== undefined) this.known = await loadTargets(options.targets, link.env);
-      const target = await initialTarget(options, this.known, this.streams);
-      // Before connecting, so that a bad --record path fails first, with nothing sent.
-      this.transcript = Transcript.open(options.record, (m) => screen.warn(m));
-      await link.use(await link.open(target), target);
+      if (!(await this.start())) return { exitCode: Exit.OK, commands: 0, failures: 0 };
       const editor = new LineEditor({
         input: options.input,
         output: options.output,
@@ -116,7 +112,7 @@ class Repl implements MetaHost {
       await this.loop(editor);
       return {
         exitCode: this.interrupted ? Exit.INTERRUPTED : !options.terminal && this.failures > 0 ? Exit.FAILED : Exit.OK,
-        commands: this.transcript.rows,
+        commands: this.transcript?.rows ?? 0,
         failures: this.failures,
       };
     } finally {
@@ -124,6 +120,23 @@ class Repl implements MetaHost {
       screen.flush();
       await link.close();
       await this.transcript?.close();
+    }
+  }
+
+  /** Finds and connects to the first server; false when the user left at a question (Ctrl+D). */
+  private async start(): Promise<boolean> {
+    const { options, screen, link } = this;
+    try {
+      if (options.targets !== undefined) this.known = await loadTargets(options.targets, link.env);
+      const first = await initialTarget(options, this.known, this.streams);
+      // Before connecting, so that a bad --record path fails first, with nothing sent.
+      this.transcript = Transcript.open(options.record, (m) => screen.warn(m));
+      await connectFirst(first, link, screen, this.streams, this.known);
+      return true;
+    } catch (err) {
+      if (!(err instanceof QuestionEnded)) throw err;
+      screen.say(screen.paint.dim('left without connecting (Ctrl+D)'));
+      return false;
     }
   }
 
