@@ -212,13 +212,19 @@ describe.skipIf(withoutTmux())('tcpcmd connect in a terminal (tmux)', () => {
     await t.waitFor(`${server.target}> `);
   });
 
-  it('offers the servers of --targets in a select prompt', async () => {
+  it('offers the servers of --targets in a select prompt, and again after one that cannot be reached', async () => {
     const server = await startCliServer();
     const { path } = await tempDir();
     await writeFile(path('servers.csv'), `host,port,name\n127.0.0.1,1,nowhere\n127.0.0.1,${server.port},main\n`);
     const t = await Tmux.start(['connect', '--targets', path('servers.csv')]);
     await t.waitFor('nowhere');
     await t.waitFor('main');
+    // One that cannot be reached: said why, and the list again, on it.
+    await t.send('Enter');
+    await t.waitFor('[error] cannot connect to 127.0.0.1:1: connection refused');
+    await until(() => t.count('Server'), (n) => n === 2, 'the list again'); // the answer, then the question again
+    const again = (await t.screen()).split('\n').reverse().find((l) => l.includes('nowhere')) ?? '';
+    expect(again).toMatch(/^\S+ nowhere/); // the pointer is on it
     await t.send('Down');
     await t.send('Enter');
     // Called by its servers.csv name, with the address where it helps.
