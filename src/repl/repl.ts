@@ -8,13 +8,14 @@
  * completion, colours, confirmations, Ctrl+C cancelling the running command.
  * Without one: commands line by line, output as is, and an exit code.
  *
- * Here: the loop and the running of commands. Where the text goes is
- * screen.ts; the current server, server-link.ts; the first one,
- * first-server.ts; the meta commands, meta-actions.ts.
+ * Here: the loop and the running of commands one at a time. Where the text
+ * goes is screen.ts; the current server, server-link.ts; the first one,
+ * first-server.ts; the meta commands, meta-actions.ts; commands sent ahead
+ * of their answers without a terminal, piped.ts.
  */
 import type { Connection } from '../client/index.js';
 import { ErrorCode, Exit, TcpcmdError } from '../protocol/index.js';
-import { DEFAULT_WINDOW, WINDOW_CHARS, loadTargets, type BatchTarget } from './batch-api.js';
+import { loadTargets, type BatchTarget } from './batch-api.js';
 import { createCompleter } from './completer.js';
 import { confirm, confirmationFor } from './confirm.js';
 import { QuestionEnded, type PromptStreams } from './enquire.js';
@@ -25,7 +26,7 @@ import { MetaActions, type MetaHost } from './meta-actions.js';
 import { META_COMMANDS, runMeta } from './meta-commands.js';
 import type { ReplOptions, ReplResult } from './options.js';
 import { OutputPrinter } from './output-printer.js';
-import { Pipeline, type Outcome } from './pipeline.js';
+import { PipedCommands } from './piped.js';
 import { problemLine, statusLine } from './render.js';
 import { Screen } from './screen.js';
 import { ServerLink, describe, unlessAborted } from './server-link.js';
@@ -63,7 +64,7 @@ class Repl implements MetaHost {
   private leaving = false;
   private interrupted = false;
   /** Without a terminal (and without --fail-fast): commands are sent ahead of their answers. */
-  private readonly pipeline: Pipeline | undefined;
+  private readonly piped: PipedCommands | undefined;
   /** Ctrl+C on an empty line was pressed once: a second one, straight after, leaves (as Node's REPL does). */
   private leaveOnCtrlC = false;
 
@@ -75,18 +76,7 @@ class Repl implements MetaHost {
     const path = options.historyFile !== undefined ? options.historyFile : historyPath(env);
     this.history = new History(options.terminal ? path : null, (m) => this.screen.warn(m));
     this.meta = new MetaActions(this);
-    if (!options.terminal && !options.failFast) {
-      const printer = new OutputPrinter({
-        ...this.screen.outputs(),
-        paint: this.screen.paint,
-        pause: () => this.link.session?.connection?.pause(),
-        resume: () => this.link.session?.connection?.resume(),
-      });
-      this.pipeline = new Pipeline(
-        { print: printer.write, finish: (command, sentAt, outcome) => this.finishPiped(command, sentAt, outcome) },
-        { window: DEFAULT_WINDOW, windowChars: WINDOW_CHARS },
-      );
-    }
+    if (!options.terminal && !options.failFast) this.piped = new PipedCommands(this.screen, this.link, options.timeout, (row, now) => this.record(row, now));
   }
 
   async run(): Promise<ReplResult> {
@@ -144,7 +134,7 @@ class Repl implements MetaHost {
   interrupt(): void {
     this.interrupted = true;
     this.running?.abort();
-    this.pipeline?.interrupt();
+    this.piped?.interrupt();
     this.editor?.close();
   }
 
@@ -154,14 +144,14 @@ class Repl implements MetaHost {
       const line = await editor.nextLine();
       this.leaveOnCtrlC = false;
       if (line === undefined) {
-        await this.pipeline?.settle();
+        await this.piped?.settle();
         if (this.options.terminal) this.options.output.write('\n'); // Ctrl+D / Ctrl+C leave the cursor after the prompt
         return;
       }
       if (this.options.terminal) this.history.add(line);
       await this.handle(line);
       if (this.options.failFast && this.failures > 0) this.leave();
-      if (this.leaving || this.interrupted) return this.pipeline?.settle();
+      if (this.leaving || this.interrupted) return this.piped?.settle();
     }
   }
 
@@ -170,9 +160,9 @@ class Repl implements MetaHost {
     if (text === '' || text.startsWith('#')) return;
     const plain = !text.startsWith('.') && !LEAVE.has(text.toLowerCase()) && confirmationFor(text, this.link.where) === undefined;
     const live = this.link.session?.connection;
-    if (plain && this.pipeline && live) return this.sendPiped(live, text);
+    if (plain && this.piped && live) return this.piped.send(live, text);
     // Anything else waits for the answers to what was sent: it may change the session (a barrier).
-    await this.pipeline?.settle();
+    await this.piped?.settle();
     if (text.startsWith('.')) return runMeta(this.meta, text);
     if (LEAVE.has(text.toLowerCase())) return this.leave();
     return this.runCommand(text);
@@ -216,25 +206,6 @@ class Repl implements MetaHost {
       this.record(rowFromFailure(asked, err));
       const reason = `${conn ? 'no answer' : 'not connected'}: ${describe(err, link.address)}`;
       screen.statusOut(problemLine(terminal ? reason : `${command}: ${reason}`, screen.paint));
-    }
-  }
-
-  private async sendPiped(conn: Connection, command: string): Promise<void> {
-    const { timeout } = this.options;
-    await this.pipeline?.send(conn, command, timeout !== undefined ? { timeout } : {});
-  }
-
-  /** A piped command's answer, in order: its status line and transcript row, as runCommand gives them. */
-  private finishPiped(command: string, sentAt: number, outcome: Outcome): void {
-    const { screen, link } = this;
-    const asked: SentCommand = { target: link.where, command, timeout: this.options.timeout ?? null, sentAt };
-    if ('result' in outcome) {
-      const status = statusLine(outcome.result, screen.paint, false, command);
-      if (status) screen.statusOut(status);
-      this.record(rowFromResult(asked, outcome.result), false);
-    } else {
-      this.record(rowFromFailure(asked, outcome.error), false);
-      screen.statusOut(problemLine(`${command}: no answer: ${describe(outcome.error, link.address)}`, screen.paint));
     }
   }
 
