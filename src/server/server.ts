@@ -1,31 +1,21 @@
-// size-allowance: the listener, its sessions and their admission in one class for now; to split: admission (onConnection, refusal, refuse, the TLS upgrade) into a file of its own.
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { ErrorCode, TcpcmdError, encodeFrame, formatAddress, type Address, type ErrorInfo, errorMessage } from '../protocol/index.js';
+import { ErrorCode, TcpcmdError, formatAddress, type Address, type ErrorInfo, errorMessage } from '../protocol/index.js';
 import { builtinCommands } from './builtins/index.js';
 import type { Command } from './command.js';
 import { silentLogger, type LogEvent, type Logger } from './log.js';
 import { resolveServeOptions, type ResolvedServeOptions, type ServeOptions } from './options.js';
 import { PolicyCheck } from './policy.js';
 import { AuthPenalties } from './auth-penalty.js';
-import { HandshakeGate, isRefusal, type HandshakeTicket } from './handshake-gate.js';
-import { RepeatedLog } from './log-repeats.js';
-import { isLoopback, peerName } from './peer.js';
+import { Admission } from './admission.js';
+import type { HandshakeTicket } from './handshake-gate.js';
 import { CommandRegistry } from './registry.js';
 import { Session } from './session.js';
 import type { SessionHost } from './session-host.js';
 import { startupNotices } from './startup-notices.js';
-import { loadServerTls, upgradeToTls, type ServerTls } from './tls-upgrade.js';
-
-/**
- * Sockets allowed beyond the sessions and the handshakes in progress
- * (--max-sessions + --max-startups): room to tell a refused client why
- * (TOO_MANY_SESSIONS, PROTECTED_MODE). Past it the kernel's connection is
- * closed at once, so no flood of connections grows the server's memory.
- */
-export const REFUSAL_HEADROOM = 64;
+import { loadServerTls, type ServerTls } from './tls-upgrade.js';
 
 /**
  * The tcpcmd server: a listener and its sessions. `reset()` closes every
@@ -39,16 +29,12 @@ export class TcpcmdServer extends EventEmitter implements SessionHost<Session> {
   readonly logger: Logger;
   readonly hostname = hostname();
   readonly penalties: AuthPenalties;
-  /** Connections not through the handshake yet: a budget of their own (--max-startups, --max-per-address). */
-  private readonly gate: HandshakeGate;
-  /** Log lines of connections that never got in, counted per address past the first. */
-  private readonly repeats: RepeatedLog;
+  /** Who gets in: refusals before the handshake, the handshake budget, TLS. */
+  private readonly admission: Admission;
   /** Sessions through the handshake: what --max-sessions counts. */
   private established = 0;
   private listener: net.Server | undefined;
   private readonly sessions = new Set<Session>();
-  /** Sockets that are not (yet) sessions: TLS handshakes, refusals being written. Destroyed on close. */
-  private readonly pending = new Set<net.Socket>();
   private readonly serverTls: ServerTls | undefined;
   private announced = false;
   private bound: Address | undefined;
@@ -69,8 +55,13 @@ export class TcpcmdServer extends EventEmitter implements SessionHost<Session> {
     this.offeredNames = new CommandRegistry(this.offered).names();
     this.serverTls = this.options.tls ? loadServerTls(this.options.tls) : undefined;
     this.penalties = new AuthPenalties(options.authPenalties);
-    this.gate = new HandshakeGate(this.options.limits);
-    this.repeats = new RepeatedLog(this.logger);
+    this.admission = new Admission({
+      options: this.options,
+      penalties: this.penalties,
+      closing: () => Boolean(this.stopping || this.resetting),
+      established: () => this.established,
+      startSession: (socket, isTls, ticket) => this.startSession(socket, isTls, ticket),
+    }, this.logger, this.serverTls);
   }
 
   /** SHA-256 fingerprint of the TLS certificate (`AB:CD:…`), for clients to pin; undefined without TLS. */
@@ -82,12 +73,9 @@ export class TcpcmdServer extends EventEmitter implements SessionHost<Session> {
   async listen(): Promise<Address> {
     const port = this.bound?.port ?? this.options.port;
     // Half-open: a client that closes its sending side (`echo os | nc`) still gets its answers.
-    const listener = net.createServer({ allowHalfOpen: true }, (raw) => this.onConnection(raw));
-    listener.maxConnections = this.options.limits.maxSessions + this.options.limits.maxStartups + REFUSAL_HEADROOM;
-    listener.on('drop', (data?: { remoteAddress?: string; remotePort?: number }) => {
-      const address = data?.remoteAddress ?? '?';
-      this.repeats.note(address, 'dropped', { event: 'refused', peer: peerName(data), code: ErrorCode.TOO_MANY_SESSIONS, message: `dropped at once: ${listener.maxConnections} connections are open` });
-    });
+    const listener = net.createServer({ allowHalfOpen: true }, (raw) => this.admission.accept(raw));
+    listener.maxConnections = this.admission.maxConnections;
+    listener.on('drop', (data?: { remoteAddress?: string; remotePort?: number }) => this.admission.dropped(data));
     await new Promise<void>((resolve, reject) => {
       listener.once('error', (err) => reject(listenError(err, this.options.host, port)));
       listener.listen({ host: this.options.host, port }, () => resolve());
@@ -122,7 +110,7 @@ export class TcpcmdServer extends EventEmitter implements SessionHost<Session> {
 
   /** Connections that have not finished the handshake (TLS handshakes included). */
   get handshakeCount(): number {
-    return this.gate.size;
+    return this.admission.handshakes;
   }
 
   // ---- SessionHost ----------------------------------------------------------
@@ -164,90 +152,19 @@ export class TcpcmdServer extends EventEmitter implements SessionHost<Session> {
       this.logger.log({ event: 'disconnect', session: session.info.id, peer: session.peer, reason: session.closeReason });
     } else {
       const address = session.info.remoteAddress || '?';
-      this.repeats.note(address, 'closed in the handshake', { event: 'disconnect', session: session.info.id, peer: session.peer, reason: `before the handshake was done: ${session.closeReason}` });
+      this.admission.repeats.note(address, 'closed in the handshake', { event: 'disconnect', session: session.info.id, peer: session.peer, reason: `before the handshake was done: ${session.closeReason}` });
     }
   }
 
   logRepeated(address: string, what: string, event: LogEvent): void {
-    this.repeats.note(address || '?', what, event);
+    this.admission.repeats.note(address || '?', what, event);
   }
 
   // ---- lifecycle ------------------------------------------------------------
 
-  private onConnection(raw: net.Socket): void {
-    const address = raw.remoteAddress ?? '?';
-    const peer = peerName(raw);
-    // Plain text: refusals that need no handshake are said at once, before the connection takes a place in the budget.
-    const early = this.serverTls ? undefined : this.refusal(raw);
-    if (early) return this.refuse(raw, early);
-    let current = raw;
-    const ticket = this.gate.admit(address, () => {
-      this.repeats.note(address, 'closed to make room', { event: 'refused', peer, code: ErrorCode.TOO_MANY_SESSIONS, message: 'closed during the handshake to make room: it had sent nothing, or nothing whole for a while' });
-      current.destroy();
-    });
-    if (isRefusal(ticket)) {
-      if (this.serverTls) {
-        this.repeats.note(address, `refused ${ticket.code}`, { event: 'refused', peer, code: ticket.code, message: ticket.message });
-        raw.destroy(); // nothing can be said before TLS
-        return;
-      }
-      return this.refuse(raw, ticket);
-    }
-    raw.once('close', () => ticket.leave());
-    if (!this.serverTls) return this.startSession(raw, false, ticket);
-    this.pending.add(raw);
-    raw.once('close', () => this.pending.delete(raw));
-    void upgradeToTls(raw, this.serverTls, this.options.limits.authTimeoutMs).then((upgrade) => {
-      this.pending.delete(raw); // a session now, or gone: no longer the listener's to destroy
-      if (!upgrade.ok) {
-        this.repeats.note(address, `tls-error ${upgrade.reason}`, { event: 'tls-error', peer, message: upgrade.reason });
-        return;
-      }
-      current = upgrade.socket;
-      const refusal = this.refusal(current);
-      if (refusal) {
-        ticket.leave();
-        return this.refuse(current, refusal);
-      }
-      this.startSession(current, true, ticket);
-    });
-  }
-
   private startSession(socket: net.Socket, isTls: boolean, ticket: HandshakeTicket): void {
     const session = new Session(socket, this, randomBytes(4).toString('hex'), isTls, ticket);
     this.sessions.add(session);
-  }
-
-  /** Tells a client why it is not let in (logged once per address and kind per interval), then closes. */
-  private refuse(socket: net.Socket, refusal: ErrorInfo): void {
-    const address = socket.remoteAddress ?? '?';
-    this.repeats.note(address, `refused ${refusal.code}`, { event: 'refused', peer: peerName(socket), code: refusal.code, message: refusal.message });
-    this.pending.add(socket);
-    socket.once('close', () => this.pending.delete(socket));
-    socket.on('error', () => {});
-    socket.end(encodeFrame({ type: 'error', code: refusal.code, message: refusal.message, fatal: true }));
-    setTimeout(() => socket.destroy(), 1_000).unref();
-  }
-
-  private refusal(socket: net.Socket): ErrorInfo | undefined {
-    if (this.stopping || this.resetting) return { code: ErrorCode.SERVER_SHUTTING_DOWN, message: 'the server is stopping' };
-    const { token, insecure, limits } = this.options;
-    if (token === undefined && !insecure && !isLoopback(socket.remoteAddress)) {
-      return {
-        code: ErrorCode.PROTECTED_MODE,
-        message: 'this server has no token, so it only accepts connections from its own machine. ' +
-          'To allow this one, restart it with a token (TCPCMD_TOKEN or --token-file) and connect with the same token; ' +
-          'or, on a trusted network only, with --insecure',
-      };
-    }
-    const shutOut = this.penalties.blockedFor(socket.remoteAddress);
-    if (shutOut > 0) {
-      return { code: ErrorCode.AUTH_FAILED, message: `too many failed authentications from ${socket.remoteAddress ?? 'this address'}: try again in ${Math.ceil(shutOut / 1000)} s, with the right token` };
-    }
-    if (this.established >= limits.maxSessions) {
-      return { code: ErrorCode.TOO_MANY_SESSIONS, message: `the server already has ${limits.maxSessions} sessions open; try again later` };
-    }
-    return undefined;
   }
 
   /** Closes every session (telling each why) and re-opens the listener on the same address. */
@@ -295,7 +212,7 @@ export class TcpcmdServer extends EventEmitter implements SessionHost<Session> {
         await s.closed;
       }));
       await listenerClosed;
-      this.repeats.flush();
+      this.admission.repeats.flush();
       this.emit('close');
     })();
     return this.stopping;
@@ -304,7 +221,7 @@ export class TcpcmdServer extends EventEmitter implements SessionHost<Session> {
   private async closeListener(): Promise<void> {
     const listener = this.listener;
     this.listener = undefined;
-    for (const socket of this.pending) socket.destroy();
+    this.admission.destroyPending();
     if (!listener?.listening) return;
     await new Promise<void>((resolve) => listener.close(() => resolve()));
   }

@@ -61,8 +61,19 @@ function collector(): () => void {
   return runInNewContext('gc') as () => void;
 }
 
+/**
+ * Closes our sending side and waits until the server has closed the
+ * connection: it has read everything we sent and answered what it answers.
+ */
+async function readToTheEnd(c: RawClient): Promise<void> {
+  const closed = c.closed ? Promise.resolve() : new Promise<void>((resolve) => c.socket.once('close', () => resolve()));
+  c.socket.end();
+  await closed;
+}
+
 async function stillAnswers(server: CliServer | { target: string }): Promise<void> {
-  const conn = await connect(server.target, { connectTimeoutMs: 5_000 });
+  // A server still working through a flood's backlog on a busy machine may take a while to answer: the test's timeout bounds it.
+  const conn = await connect(server.target, { connectTimeoutMs: 30_000 });
   expect((await conn.run('echo alive')).stdout).toBe('alive\n');
   await conn.close();
 }
@@ -87,21 +98,20 @@ async function expectTreeDead(pids: number[]): Promise<void> {
 }
 
 describe('hostile input: the server stays up and its memory bounded', () => {
-  it('fuzz: random bytes, broken and wrong-typed frames, oversized lines, floods; then it still answers', async () => {
+  it('fuzz: random bytes, broken and wrong-typed frames, oversized lines, floods; then it still answers', { timeout: 60_000 }, async () => {
     // Builtins only, no admin, no ping: random command lines must not touch the machine or the network.
     const server = await startCliServer(['--no-shell', '--no-admin', '--deny', 'ping*', '--auth-timeout', '3000']);
     const pid = server.child.pid ?? 0;
     for (let i = 0; i < 3; i++) await stillAnswers(server); // warm up, then measure
     const before = rssKib(pid);
 
-    // 1. Random bytes on fresh connections, some cut off at once.
+    // 1. Random bytes on fresh connections, some cut off at once; the others wait until the server has read them all.
     await fc.assert(fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 16_384 }), fc.boolean(), async (bytes, cut) => {
       const c = await RawClient.connect(server.port);
       c.send(Buffer.from(bytes));
       if (cut) c.socket.destroy();
-      else await new Promise((r) => setTimeout(r, 2));
-      c.socket.destroy();
-    }), { seed: 20261125, numRuns: 300 });
+      else await readToTheEnd(c);
+    }), { seed: 20261125, numRuns: 120 });
 
     // 2. Frames of every wrong shape after a handshake (and before one), invalid UTF-8 and truncated lines between.
     const anyId = fc.oneof(fc.integer(), fc.string({ maxLength: 200 }), fc.constant(null), fc.double(), fc.object());
@@ -119,9 +129,8 @@ describe('hostile input: the server stays up and its memory bounded', () => {
       const c = await RawClient.connect(server.port);
       if (handshake) await c.handshake();
       c.send(Buffer.concat(lines));
-      await new Promise((r) => setTimeout(r, 3));
-      c.socket.destroy();
-    }), { seed: 4242, numRuns: 300 });
+      await readToTheEnd(c);
+    }), { seed: 4242, numRuns: 150 });
     await stillAnswers(server);
 
     // 3. Oversized lines (3 MiB, no newline), before and after the handshake; deep nesting.
@@ -140,9 +149,7 @@ describe('hostile input: the server stays up and its memory bounded', () => {
     let pushed = 0;
     for (let round = 0; round < 2; round++) {
       const deaf = await Promise.all([0, 1, 2].map(() => deafSocket(server.port)));
-      const sent = await Promise.all([
-        ...floodsOn(deaf, 1_500),
-      ]);
+      const sent = await Promise.all(floodsOn(deaf, 1_000));
       pushed += sent.reduce((a, b) => a + b, 0);
       rounds.push(rssKib(pid));
       await stillAnswers(server); // other sessions are not held up by the floods
@@ -152,7 +159,7 @@ describe('hostile input: the server stays up and its memory bounded', () => {
     await stillAnswers(server);
     const after = rssKib(pid);
     const mib = (kib: number): string => `${Math.round(kib / MiB)} MiB`;
-    console.log(`fuzz: server RSS ${mib(before)} before, ${mib(afterFuzz)} after 600 fuzz connections and 6 oversized lines, ${rounds.map(mib).join(' then ')} during two rounds of floods from clients that never read (${Math.round(pushed / 1024 / 1024)} MiB pushed before the server stopped reading), ${mib(after)} after`);
+    console.log(`fuzz: server RSS ${mib(before)} before, ${mib(afterFuzz)} after 270 fuzz connections and 6 oversized lines, ${rounds.map(mib).join(' then ')} during two rounds of floods from clients that never read (${Math.round(pushed / 1024 / 1024)} MiB pushed before the server stopped reading), ${mib(after)} after`);
     expect(Math.max(...rounds, after) - before).toBeLessThan(150 * MiB);
     // Floods of bad frames do not flood the log: protocol errors are logged a few per session.
     expect(server.log().length).toBeLessThan(8 * 1024 * 1024);
