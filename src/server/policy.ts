@@ -15,13 +15,19 @@ const CONTROL_CLASS = SHELL_CONTROL.replace(/[\\\]^-]/g, '\\$&').replace('\n', '
  * case-insensitive. With `shellSafe`, the wildcards match no shell control
  * character, so `--allow 'linux:systemctl status *'` cannot be stretched
  * into `linux:systemctl status x; rm -rf ~`; such characters match only where
- * the pattern spells them out.
+ * the pattern spells them out. With `caseSensitive`, case counts too.
  */
-export function globToRegExp(glob: string, shellSafe = false): RegExp {
+export function globToRegExp(glob: string, shellSafe = false, caseSensitive = false): RegExp {
   const any = shellSafe ? `[^${CONTROL_CLASS}]` : '[\\s\\S]';
   // Replacements as functions: `$` in a replacement string is special.
   const body = glob.trim().replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, () => `${any}*`).replace(/\?/g, () => any);
-  return new RegExp(`^${body}$`, 'i');
+  return new RegExp(`^${body}$`, caseSensitive ? '' : 'i');
+}
+
+/** `LINUX:echo A` -> `linux:echo A`: the prefix names the command in any case, the rest is the shell's, where case counts. */
+function lowerPrefix(line: string): string {
+  const colon = line.indexOf(':');
+  return colon > 0 && /^[a-z]+$/i.test(line.slice(0, colon)) ? line.slice(0, colon).toLowerCase() + line.slice(colon) : line;
 }
 
 /** Decides whether a resolved command may run; returns the FORBIDDEN answer when it may not. */
@@ -30,7 +36,9 @@ export class PolicyCheck {
   private readonly deny: { glob: string; re: RegExp }[];
 
   constructor(private readonly policy: Policy) {
-    this.allow = policy.allow.map((glob) => ({ plain: globToRegExp(glob), shell: globToRegExp(glob, true), head: globToRegExp(commandWord(glob)) }));
+    // A shell command's line is matched as the shell reads it, case and all (`linux:echo *` must not let `linux:ECHO a` through);
+    // --deny ignores case, so that it refuses more, never less (`dos:DEL` is `dos:del`).
+    this.allow = policy.allow.map((glob) => ({ plain: globToRegExp(glob), shell: globToRegExp(lowerPrefix(glob.trim()), true, true), head: globToRegExp(commandWord(glob)) }));
     this.deny = policy.deny.map((glob) => ({ glob, re: globToRegExp(glob) }));
   }
 
@@ -52,8 +60,9 @@ export class PolicyCheck {
     if (command.admin && !this.policy.admin) return forbidden(`${command.name} is turned off on this server (--no-admin)`);
     const denied = this.deny.find(({ re }) => re.test(text));
     if (denied) return forbidden(`the command matches the --deny pattern "${denied.glob}"`);
-    if (this.allow.length > 0 && !this.allow.some((a) => (command.shell ? a.shell : a.plain).test(text))) {
-      const hint = command.shell && this.allow.some((a) => a.plain.test(text)) ? ` (in an --allow pattern, * and ? never match the shell characters ${JSON.stringify(SHELL_CONTROL)})` : '';
+    const shellText = command.shell ? lowerPrefix(text) : text;
+    if (this.allow.length > 0 && !this.allow.some((a) => (command.shell ? a.shell.test(shellText) : a.plain.test(text)))) {
+      const hint = command.shell && this.allow.some((a) => a.plain.test(text)) ? ` (for shell commands, --allow patterns match case as written, and their * and ? never match the shell characters ${JSON.stringify(SHELL_CONTROL)})` : '';
       return forbidden(`the command matches no --allow pattern${hint}`);
     }
     return undefined;

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { connect } from '../../src/client/index.js';
 import { authProof } from '../../src/protocol/auth.js';
 import { AuthPenalties } from '../../src/server/index.js';
-import { runCli, startCliServer } from '../helpers/cli.js';
+import { runCli, startCliServer, type CliServer } from '../helpers/cli.js';
 import { testCommands } from '../helpers/commands.js';
 import { RawClient, onCleanup, startServer } from '../helpers/servers.js';
 import { logMatching, memoryLogger } from './helpers/logs.js';
@@ -208,5 +208,28 @@ describe('token auth from the command line', () => {
     expect(env.stdout).not.toContain(TOKEN);
     const weak = await startCliServer([], { TCPCMD_TOKEN: 's3cret' });
     await logMatching(weak, /WARNING: the token is only 6 characters/);
+  });
+
+  it('serve: a token from TCPCMD_TOKEN is still in /proc/<pid>/environ, and the start-up notice says so and points to --token-file; from --token-file it is in neither', async () => {
+    const environ = (server: CliServer): string => `linux:tr '\\0' '\\n' < /proc/${server.child.pid ?? 0}/environ`;
+    const fromEnv = await startCliServer([], { TCPCMD_TOKEN: TOKEN });
+    const notice = `/proc/${fromEnv.child.pid ?? 0}/environ`;
+    const log = await logMatching(fromEnv, /NOTICE: the token came from TCPCMD_TOKEN/);
+    expect(log).toContain(notice);
+    expect(log).toMatch(/--token-file FILE \(chmod 600\) instead/);
+    const leaked = await runCli(['exec', fromEnv.target, environ(fromEnv)], { env: { TCPCMD_TOKEN: TOKEN } });
+    expect(leaked.code).toBe(0);
+    expect(leaked.stdout).toContain(`TCPCMD_TOKEN=${TOKEN}`); // what the notice warns of
+
+    const dir = mkdtempSync(join(tmpdir(), 'tcpcmd-token-'));
+    onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'token');
+    writeFileSync(file, `${TOKEN}\n`, { mode: 0o600 });
+    const fromFile = await startCliServer(['--token-file', file], { TCPCMD_TOKEN: '' });
+    const clean = await runCli(['exec', fromFile.target, environ(fromFile)], { env: { TCPCMD_TOKEN: TOKEN } });
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toContain('PATH=');
+    expect(clean.stdout).not.toContain(TOKEN);
+    expect(fromFile.log()).not.toContain('came from TCPCMD_TOKEN');
   });
 });

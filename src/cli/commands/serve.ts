@@ -67,6 +67,13 @@ export const serveCommand = defineCommand({
       const mode = path ? looselyReadable(path) : undefined;
       if (path && mode) logger.log({ event: 'warning', message: `${flag} ${path} can be read by other users (mode ${mode}): restrict it with chmod 600 ${path}` });
     }
+    if (token && !args['token-file']) {
+      // Deleting the variable spares the commands' environments, not the one this process started with.
+      logger.log({
+        event: 'notice',
+        message: `the token came from TCPCMD_TOKEN: the commands this server runs do not inherit it, but a shell command running as the same user can still read it from /proc/${process.pid}/environ, the environment this server started with. To keep it from them, give it with --token-file FILE (chmod 600) instead`,
+      });
+    }
     logger.flush?.(); // before any fatal error below, which is written at once
     // Runs live in process groups of their own: if this process must exit at once, take them along.
     process.once('exit', () => {

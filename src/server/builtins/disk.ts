@@ -1,7 +1,12 @@
-import { statfs } from 'node:fs/promises';
-import { percent } from '../../protocol/index.js';
-import type { Command } from '../command.js';
+import { readFile, statfs } from 'node:fs/promises';
+import { posix } from 'node:path';
+import { ErrorCode, percent } from '../../protocol/index.js';
+import type { Command, RunContext } from '../command.js';
+import { failure } from '../shell/outcome.js';
 import { badArguments, print } from './arguments.js';
+
+/** Mount points named in a refusal, at most. */
+const NAMED_MOUNTS = 10;
 import { formatBytes, formatKeyValues, formatShare } from './format.js';
 
 export const disk: Command = {
@@ -10,7 +15,17 @@ export const disk: Command = {
   summary: 'disk space of the file system holding path (default: the system disk)',
   async run(ctx) {
     // The whole argument is the path, so a path with spaces works.
-    const path = ctx.args === '' ? systemRoot() : ctx.args;
+    let path = ctx.args === '' ? systemRoot() : ctx.args;
+    if (ctx.args !== '' && !mayRunShell(ctx)) {
+      // Without a shell a client must not learn whether any path exists (statfs says so): only mount points are answered.
+      const mounts = await mountPoints();
+      const asked = process.platform === 'win32' ? path : posix.normalize(path).replace(/(.)\/+$/, '$1');
+      if (!mounts.includes(asked)) {
+        const named = mounts.length > NAMED_MOUNTS ? `${mounts.slice(0, NAMED_MOUNTS).join(', ')}, …` : mounts.join(', ');
+        return failure(ErrorCode.FORBIDDEN, `forbidden: disk: this server runs no shell commands, so disk answers for mount points only, and "${path}" is not one (mount points: ${named})`);
+      }
+      path = asked;
+    }
     let stats;
     try {
       stats = await statfs(path);
@@ -32,6 +47,30 @@ export const disk: Command = {
     ]), { kind: 'disk', path, totalBytes: total, usedBytes: total - free, freeBytes: free, availableBytes: available, usagePercent: percent(total - free, total) });
   },
 };
+
+/** Whether this client may run shell commands here (no --no-shell, and --allow offers a shell prefix). */
+function mayRunShell(ctx: RunContext): boolean {
+  return ctx.server.commands().some((c) => c.shell);
+}
+
+/**
+ * The mount points of the file systems on devices (from /proc/self/mounts,
+ * where `\040` is a space); where there is no such file, the system disk.
+ */
+async function mountPoints(): Promise<string[]> {
+  let table: string;
+  try {
+    table = await readFile('/proc/self/mounts', 'utf8');
+  } catch {
+    return [systemRoot()];
+  }
+  const points = new Set<string>([systemRoot()]);
+  for (const line of table.split('\n')) {
+    const [source, point] = line.split(' ');
+    if (source?.startsWith('/') && point) points.add(point.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))));
+  }
+  return [...points];
+}
 
 function systemRoot(): string {
   return process.platform === 'win32' ? `${process.env.SystemDrive ?? 'C:'}\\` : '/';
