@@ -71,7 +71,7 @@ async function connectOnce(address: Address, options: ConnectOptions): Promise<C
     const onAbort = (): void => fail(abortError());
     signal.addEventListener('abort', onAbort, { once: true });
     socket.on('error', (err) => connection ? undefined : fail(new TcpcmdError(ErrorCode.CONNECT_FAILED, `connection to ${where} failed during the handshake: ${err.message}`, { cause: err })));
-    socket.on('close', () => connection ? undefined : fail(new TcpcmdError(ErrorCode.CONNECT_FAILED, `${where} closed the connection during the handshake${options.tls ? '' : ' (is it a TLS server? then add --tls)'}`)));
+    socket.on('close', () => connection ? undefined : fail(new TcpcmdError(ErrorCode.CONNECT_FAILED, `${where} closed the connection during the handshake without saying why: it may be at its connection limit (try again in a moment)${options.tls ? '' : ', or it speaks TLS (then add --tls)'}`)));
 
     const onFrame = (message: ServerMessage): void => {
       if (feed) return feed.frame(message);

@@ -25,8 +25,22 @@ export interface AdmissionHost {
   /** Sessions through the handshake: what --max-sessions counts. */
   established(): number;
   /** A connection let in (after TLS, when the server speaks it) becomes a session. */
-  startSession(socket: net.Socket, isTls: boolean, ticket: HandshakeTicket): void;
+  startSession(socket: net.Socket, isTls: boolean, ticket: HandshakeTicket): Refusable;
 }
+
+/** A session still in its handshake, as admission sees it: one that can be told why it must go. */
+export interface Refusable {
+  /** Says why in the client's own format (a JSON error frame, or a plain-text line), then closes. */
+  fail(code: ErrorInfo['code'], message: string): void;
+}
+
+/**
+ * How long a refused connection is given to say something first, so that the
+ * refusal comes in its format: a JSON frame to a client whose first byte is
+ * `{` (or that says nothing), a plain-text line to nc or the original client.
+ * Then, or once answered, the connection is closed.
+ */
+export const REFUSAL_WAIT_MS = 500;
 
 /**
  * Who gets in: the refusals said before any handshake (protected mode, an
@@ -76,8 +90,12 @@ export class Admission {
     const early = this.serverTls ? undefined : this.refusal(raw);
     if (early) return this.refuse(raw, early);
     let current = raw;
+    let session: Refusable | undefined;
     const ticket = this.gate.admit(address, () => {
-      this.repeats.note(address, 'closed to make room', { event: 'refused', peer, code: ErrorCode.TOO_MANY_SESSIONS, message: 'closed during the handshake to make room: it had sent nothing, or nothing whole for a while' });
+      const message = 'closed during the handshake to make room for others: it had sent nothing, or nothing whole for a while; try again';
+      // A session is told why, as any refusal (its log line is counted per address); a TLS handshake cannot be.
+      if (session) return session.fail(ErrorCode.TOO_MANY_SESSIONS, message);
+      this.repeats.note(address, 'closed to make room', { event: 'refused', peer, code: ErrorCode.TOO_MANY_SESSIONS, message });
       current.destroy();
     });
     if (isRefusal(ticket)) {
@@ -89,7 +107,10 @@ export class Admission {
       return this.refuse(raw, ticket);
     }
     raw.once('close', () => ticket.leave());
-    if (!this.serverTls) return this.host.startSession(raw, false, ticket);
+    if (!this.serverTls) {
+      session = this.host.startSession(raw, false, ticket);
+      return;
+    }
     this.pending.add(raw);
     raw.once('close', () => this.pending.delete(raw));
     void upgradeToTls(raw, this.serverTls, this.host.options.limits.authTimeoutMs).then((upgrade) => {
@@ -104,19 +125,37 @@ export class Admission {
         ticket.leave();
         return this.refuse(current, refusal);
       }
-      this.host.startSession(current, true, ticket);
+      session = this.host.startSession(current, true, ticket);
     });
   }
 
-  /** Tells a client why it is not let in (logged once per address and kind per interval), then closes. */
+  /**
+   * Tells a client why it is not let in (logged once per address and kind per
+   * interval), in its format once it has said something (REFUSAL_WAIT_MS at
+   * most), then closes. What it sends is read and dropped, so the close is
+   * not a reset that could lose the answer on its way.
+   */
   private refuse(socket: net.Socket, refusal: ErrorInfo): void {
     const address = socket.remoteAddress ?? '?';
     this.repeats.note(address, `refused ${refusal.code}`, { event: 'refused', peer: peerName(socket), code: refusal.code, message: refusal.message });
     this.pending.add(socket);
     socket.once('close', () => this.pending.delete(socket));
     socket.on('error', () => {});
-    socket.end(encodeFrame({ type: 'error', code: refusal.code, message: refusal.message, fatal: true }));
-    setTimeout(() => socket.destroy(), 1_000).unref();
+    let answered = false;
+    const answer = (first: Buffer | undefined): void => {
+      if (answered) return;
+      answered = true;
+      const start = first?.find((byte) => byte !== 0x20 && byte !== 0x09 && byte !== 0x0d && byte !== 0x0a);
+      const plain = start !== undefined && start !== 0x7b;
+      socket.end(plain ? `[error ${refusal.code}] ${refusal.message}\n` : encodeFrame({ type: 'error', code: refusal.code, message: refusal.message, fatal: true }));
+    };
+    socket.on('data', (chunk: Buffer) => answer(chunk));
+    socket.once('end', () => answer(undefined));
+    const timer = setTimeout(() => {
+      if (answered) return socket.destroy();
+      answer(undefined);
+      timer.refresh(); // the answer's time to leave
+    }, REFUSAL_WAIT_MS).unref();
   }
 
   private refusal(socket: net.Socket): ErrorInfo | undefined {

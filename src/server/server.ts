@@ -162,9 +162,10 @@ export class TcpcmdServer extends EventEmitter implements SessionHost<Session> {
 
   // ---- lifecycle ------------------------------------------------------------
 
-  private startSession(socket: net.Socket, isTls: boolean, ticket: HandshakeTicket): void {
+  private startSession(socket: net.Socket, isTls: boolean, ticket: HandshakeTicket): Session {
     const session = new Session(socket, this, randomBytes(4).toString('hex'), isTls, ticket);
     this.sessions.add(session);
+    return session;
   }
 
   /** Closes every session (telling each why) and re-opens the listener on the same address. */

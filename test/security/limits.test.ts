@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connect } from '../../src/client/index.js';
+import { connect, type Connection } from '../../src/client/index.js';
 import { runCli, startCliServer } from '../helpers/cli.js';
 import { RawClient } from '../helpers/servers.js';
 import { logMatching } from './helpers/logs.js';
@@ -89,6 +89,27 @@ describe('limits from the command line: each answers with its code and touches n
     expect((await c.run('echo c')).stdout).toBe('c\n');
     await Promise.all([b.close(), c.close()]);
     await logMatching(server, /refused TOO_MANY_SESSIONS/);
+  });
+
+  it('a connection made to leave the handshake budget to make room is told why (TOO_MANY_SESSIONS), and the newcomer gets in', async () => {
+    const token = 'room-test-token-0123456789abcdef';
+    const server = await startCliServer(['--max-per-address', '1'], { TCPCMD_TOKEN: token });
+    const stuck = await RawClient.connect(server.port);
+    stuck.sendFrame({ type: 'hello', protocol: 1 });
+    expect(await stuck.nextFrame()).toMatchObject({ type: 'hello', auth: 'token' });
+    stuck.send('{"type":"auth"'); // part of a frame, never finished
+    // Newcomers are refused, saying why, until the stuck one has held part of a frame for a while; then it makes room.
+    let conn: Connection | undefined;
+    while (!conn) {
+      conn = await connect(server.target, { token }).catch((err: unknown) => {
+        expect(err).toMatchObject({ code: 'TOO_MANY_SESSIONS', message: expect.stringContaining('--max-per-address') });
+        return undefined;
+      });
+    }
+    expect(await stuck.nextFrame()).toMatchObject({ type: 'error', code: 'TOO_MANY_SESSIONS', message: expect.stringContaining('to make room') });
+    await stuck.closedByServer();
+    expect((await conn.run('echo in')).stdout).toBe('in\n');
+    await conn.close();
   });
 
   it('refuses a limit that would turn protection off or break every run, naming the flag (exit 2)', async () => {

@@ -65,7 +65,22 @@ afterAll(teardown);
 
 /** `tcpcmd ...args` run from inside the namespace: a peer on another machine, as far as the server can tell. */
 function runFromPeer(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  const child = spawn(IP, ['netns', 'exec', NS, process.execPath, BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return runInPeer([process.execPath, BIN, ...args], env);
+}
+
+/** A Python socket as nc or the original client would use it: a plain-text command, then everything it gets until the server closes. */
+const PLAIN_CLIENT = [
+  'import socket, sys',
+  's = socket.create_connection((sys.argv[1], int(sys.argv[2])))',
+  's.sendall(b"os\\n")',
+  'while True:',
+  '    data = s.recv(65536)',
+  '    if not data: break',
+  '    sys.stdout.buffer.write(data)',
+].join('\n');
+
+function runInPeer(command: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const child = spawn(IP, ['netns', 'exec', NS, ...command], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   onCleanup(() => void child.kill('SIGKILL'));
   let stdout = '';
   let stderr = '';
@@ -106,6 +121,9 @@ describe('protected mode', () => {
     expect(refused.stderr).toMatch(/only accepts connections from its own machine.*restart it with a token \(TCPCMD_TOKEN or --token-file\).*\(PROTECTED_MODE\)$/m);
     await logMatching(guarded, new RegExp(`${PEER_ADDRESS.replace(/\./g, '\\.')}:\\d+ refused PROTECTED_MODE`));
     expect(guarded.log()).not.toMatch(/run "linux:id"/);
+    // A plain-text client is told in plain text, not in a JSON frame.
+    const plain = await runInPeer(['python3', '-c', PLAIN_CLIENT, HOST_ADDRESS, String(guarded.port)]);
+    expect(plain.stdout).toMatch(/^\[error PROTECTED_MODE\] this server has no token, so it only accepts connections from its own machine\..*--insecure\n$/);
 
     const withToken = await startCliServer(['--host', HOST_ADDRESS], { TCPCMD_TOKEN: TOKEN });
     const noToken = await runFromPeer(['exec', `${HOST_ADDRESS}:${withToken.port}`, 'hostname'], { TCPCMD_TOKEN: '' });

@@ -2,6 +2,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { connect } from '../../src/client/index.js';
 import { onCleanup, startServer } from '../helpers/servers.js';
 
 const CLIENTS = fileURLToPath(new URL('./clients/', import.meta.url));
@@ -98,6 +99,33 @@ describe.skipIf(skip)('real clients', () => {
     const ran = await runTool('nc', ['-N', '127.0.0.1', String(port)], 'os\nlinux:exit 4\n');
     expect(ran.code).toBe(0);
     expect(ran.stdout).toMatch(/^type: [\s\S]*\n\[exit 4\]\n$/);
+  });
+
+  /** A server with its one session taken, and what it tells the next client. */
+  async function fullServer(): Promise<{ port: number; message: string }> {
+    const { port, target } = await startServer({ limits: { maxSessions: 1 } });
+    const holder = await connect(target);
+    onCleanup(() => holder.close());
+    return { port, message: 'the server already has 1 sessions open; try again later' };
+  }
+
+  it('refused before the handshake (--max-sessions full): nc, a Python socket and the original client are told in a plain-text line', async () => {
+    const { port, message } = await fullServer();
+    const nc = await runTool('nc', ['-N', '127.0.0.1', String(port)], 'os\n');
+    expect(nc.stdout).toBe(`[error TOO_MANY_SESSIONS] ${message}\n`);
+    const python = await runTool('python3', [`${CLIENTS}half-close.py`, String(port)], 'hostname\n');
+    expect(python.stdout).toBe(`[error TOO_MANY_SESSIONS] ${message}\n`);
+    const original = await runTool('python3', [`${CLIENTS}original-client.py`, String(port), 'os']);
+    expect(answers(original.stdout)).toEqual([`[error TOO_MANY_SESSIONS] ${message}\n`]);
+  });
+
+  it('refused before the handshake (--max-sessions full): a client that sends hello, or nothing, is told in a JSON frame', async () => {
+    const { port, message } = await fullServer();
+    const frame = { type: 'error', code: 'TOO_MANY_SESSIONS', message, fatal: true };
+    const hello = await runTool('python3', [`${CLIENTS}half-close.py`, String(port)], '{"type":"hello","protocol":1}\n');
+    expect(JSON.parse(hello.stdout)).toEqual(frame);
+    const silent = await runTool('python3', [`${CLIENTS}half-close.py`, String(port)], '');
+    expect(JSON.parse(silent.stdout)).toEqual(frame);
   });
 
   it('socat in a pipe: answers in order, a last line without newline counts', async () => {
