@@ -342,7 +342,8 @@ if (want('top')) {
   await once(series, 'close');
   const starts = [...new Set(readFileSync(out, 'utf8').trim().split('\n').map((l) => Date.parse(JSON.parse(l).time)))];
   const gaps = starts.slice(1).map((t, i) => t - (starts[i] ?? t));
-  record('top', `top --format jsonl --interval 1: time between rounds (median of ${gaps.length})`, median(gaps), 'ms', undefined, '<= 1,000 (kept)');
+  // The interval is kept when rounds start 1 s apart: a round that overruns it pushes the next one back.
+  record('top', `top --format jsonl --interval 1: time between rounds (median of ${gaps.length})`, median(gaps), 'ms', undefined, '<= 1,050');
   record('top', '  longest', Math.max(...gaps), 'ms');
   await fleet.stop();
 }
