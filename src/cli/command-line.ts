@@ -52,6 +52,11 @@ export function restName(command: Command): string | undefined {
   return Object.entries(command.positionals).find(([, p]) => p.rest)?.[0];
 }
 
+/** Whether the `rest` positional is a list whose words flags may come among (not a command, which takes them all). */
+export function restIsList(command: Command): boolean {
+  return Object.values(command.positionals).some((p) => p.rest && p.flagsAnywhere);
+}
+
 /** Help and version are yargs' business on either path. */
 export const YARGS_OPTIONS = new Set(['help', 'h', 'version', 'V']);
 
@@ -66,10 +71,15 @@ export function parseFast(command: Command, args: string[]): Parsed | undefined 
   const { tokens } = parseArgs({ args, options, strict: false, allowPositionals: true, allowNegative: true, tokens: true });
   const found: Found = { given: [], unknown: [], positionals: [], rest: [] };
   const hasRest = restName(command) !== undefined;
+  const list = restIsList(command);
   for (const token of tokens) {
     if (token.kind === 'option-terminator') continue; // what follows comes as positionals
     if (token.kind === 'positional') {
       if (hasRest && found.positionals.length === fixedPositionals(command, givenNames(found)).length) {
+        if (list) {
+          found.rest.push(token.value);
+          continue;
+        }
         found.rest = args.slice(token.index);
         break;
       }

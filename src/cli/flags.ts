@@ -30,6 +30,8 @@ export interface Positional<T> {
   readonly describe: string;
   readonly required: boolean;
   readonly rest?: boolean;
+  /** A `rest` that is a list, not a command: flags may come before, among or after its words (top's servers). */
+  readonly flagsAnywhere?: boolean;
   readonly read: (text: string) => unknown;
   /** A valid value (the parity test gives it to both parsers). */
   readonly example: string;
@@ -188,5 +190,9 @@ export const positional = {
   /** Every word from here on, options included, as typed (at least one, unless `optional`). */
   rest(describe: string, options?: { optional?: boolean }): Positional<string[]> {
     return { describe, required: !options?.optional, rest: true, read: read.text, example: 'echo' };
+  },
+  /** Every remaining word that is not a flag (a list of servers): flags may come anywhere, `--` ends them. */
+  list(describe: string, options?: { optional?: boolean }): Positional<string[]> {
+    return { describe, required: !options?.optional, rest: true, flagsAnywhere: true, read: read.text, example: '127.0.0.1:10000' };
   },
 };

@@ -8,7 +8,7 @@
 import type { TcpcmdError } from '../protocol/index.js';
 import type { Command } from './command.js';
 import type { Flag } from './flags.js';
-import { YARGS_OPTIONS, dashed, finish, fixedPositionals, missing, restName, usage, type Found, type Parsed } from './command-line.js';
+import { YARGS_OPTIONS, dashed, finish, fixedPositionals, missing, restIsList, restName, usage, type Found, type Parsed } from './command-line.js';
 
 /** The declared flag `arg` names (`--name`, `--name=v` or `-n`). */
 function flagName(command: Command, arg: string): string | undefined {
@@ -64,7 +64,7 @@ function prepareForYargs(command: Command, args: string[]): Prepared {
     }
     if (hasRest && prepared.restFrom === Infinity && positionals === fixedPositionals(command, given).length) {
       prepared.restFrom = prepared.texts.length;
-      options = false; // from the command's first word on, everything is the command
+      if (!restIsList(command)) options = false; // from a command's first word on, everything is the command
     }
     positionals++;
     place(arg);

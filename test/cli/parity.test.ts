@@ -89,6 +89,12 @@ describe('the command lines of the issues, both ways', () => {
     expect(await expectSame(['exec'])).toEqual({ error: expect.stringMatching(/^missing <target>/) });
   });
 
+  it('top: its servers are a list, with flags before, among or after them; -- ends the flags', async () => {
+    expect(await expectSame(['top', 'a:1', '--once', 'b:2', '-n', '2s'])).toMatchObject({ args: { servers: ['a:1', 'b:2'], once: true, interval: 2000 } });
+    expect(await expectSame(['top', '--ascii', 'a:1', '--', '--once'])).toMatchObject({ args: { servers: ['a:1', '--once'], ascii: true } });
+    expect(await expectSame(['top', 'a:1', '--bogus'])).toEqual({ error: 'unknown option --bogus' });
+  });
+
   it('a malformed target is a usage error before anything runs', async () => {
     for (const argv of [
       ['exec', '127.0.0.1:20000:5', 'hostname'],

@@ -69,10 +69,19 @@ describe('tcpcmd top, not on a terminal', () => {
     expect(lines[0]).toMatchObject({ name: a.target, target: a.target, status: 'up', reason: '', ram_percent: expect.any(Number), uptime_seconds: expect.any(Number) });
   });
 
+  it('takes its flags after the servers too, and --interval with a unit', async () => {
+    const a = await startServer();
+    const r = await runCli(['top', a.target, '--format', 'jsonl', '--count', '2', '--interval', '200ms']);
+    expect(r.code).toBe(0);
+    const times = r.stdout.trimEnd().split('\n').map((l) => Date.parse((JSON.parse(l) as { time: string }).time));
+    expect(times).toHaveLength(2);
+    expect((times[1] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(150); // 0.2 s apart, not 200 s: the unit was read
+  });
+
   it('says what is wrong with its flags (exit 2)', async () => {
     expect(await runCli(['top'])).toMatchObject({ code: 2, stderr: expect.stringContaining('name the servers to watch') });
-    expect(await runCli(['top', '--interval', '0', 'localhost'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--interval: expected a number of seconds from 0.1 to 86400 (e.g. 2, or 0.5), got "0"') });
-    expect(await runCli(['top', 'localhost', '--once'])).toMatchObject({ code: 2, stderr: expect.stringContaining("--once: tcpcmd's flags go before the servers (tcpcmd top --once localhost)") });
+    expect(await runCli(['top', '--interval', '0', 'localhost'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--interval: expected seconds from 0.1 to 86400 (e.g. 2, or 0.5), or a duration with its unit (500ms, 2s, 1m), got "0"') });
+    expect(await runCli(['top', '--interval', '50ms', 'localhost'])).toMatchObject({ code: 2, stderr: expect.stringContaining('got "50ms"') });
     expect(await runCli(['top', '--count', '2', 'localhost'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--count goes with --format csv or jsonl') });
   });
 });

@@ -1,27 +1,32 @@
-import { ErrorCode, TcpcmdError } from '../../protocol/index.js';
+import { ErrorCode, TcpcmdError, parseDuration } from '../../protocol/index.js';
 import { defineCommand } from '../command.js';
 import { CLIENT_FLAGS, connectOptionsFrom, type ClientFlags } from '../client-options.js';
 import { Exit } from '../exit-codes.js';
 import { FlagProblem, flag, positional } from '../flags.js';
 import { onInterrupt } from '../interrupts.js';
 
-function readSeconds(text: string): number {
-  const s = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : NaN;
-  if (!(s >= 0.1 && s <= 86_400)) throw new FlagProblem('a number of seconds from 0.1 to 86400 (e.g. 2, or 0.5)');
-  return s;
+/** `--interval`: seconds as top, watch and vmstat take them (`2`, `0.5`), or a duration with its unit (`2s`, `500ms`, `1m`); in ms. */
+const DEFAULT_INTERVAL_MS = 2_000;
+
+function readInterval(text: string): number {
+  const plain = /^\s*\d+(\.\d+)?\s*$/.test(text);
+  const ms = plain ? Math.round(Number(text) * 1000) : (parseDuration(text) ?? NaN);
+  if (!(ms >= 100 && ms <= 86_400_000)) throw new FlagProblem('seconds from 0.1 to 86400 (e.g. 2, or 0.5), or a duration with its unit (500ms, 2s, 1m)');
+  return ms;
 }
 
 export const topCommand = defineCommand({
   name: 'top',
   describe: 'Watch servers: CPU, load, RAM, disk, uptime and round trip, live',
   positionals: {
-    // As in exec, tcpcmd's flags come first: every word from the first server on is a server.
-    servers: positional.rest('host[:port] of each server, after the flags (or --targets servers.csv)', { optional: true }),
+    // A list, not a command: flags may come before or after the servers.
+    servers: positional.list('host[:port] of each server (or --targets servers.csv)', { optional: true }),
   },
   flags: {
     ...CLIENT_FLAGS,
     targets: flag.file('servers.csv (host,port,name,token_env): watch every server in it'),
-    interval: flag.custom('Seconds between polls (decimals allowed)', { hint: 'seconds', example: '0.5' }, readSeconds, { alias: 'n', default: 2 }),
+    // Not `default: 2_000`: help would show it as 2000 seconds.
+    interval: flag.custom('Time between polls: seconds (2, 0.5), or with a unit (500ms, 2s, 1m); default 2 s', { hint: 'seconds', example: '0.5' }, readInterval, { alias: 'n' }),
     timeout: flag.ms('A server that does not connect and answer within this many ms is down', { default: 5_000 }),
     once: flag.boolean('Print one table (or one round of --format) and exit: 1 if a server is down'),
     format: flag.choice('table: one table and exit; csv, jsonl: one row per server per interval, a time series', ['table', 'csv', 'jsonl'] as const),
@@ -36,8 +41,6 @@ export const topCommand = defineCommand({
   run: async (args) => {
     const [{ runTop }, { loadTargets, parseTargetOption }] = await Promise.all([import('../../top/index.js'), import('../../batch/targets.js')]);
     const servers = args.servers;
-    const misplaced = servers.find((s) => s.startsWith('-'));
-    if (misplaced !== undefined) throw new TcpcmdError(ErrorCode.USAGE, `${misplaced}: tcpcmd's flags go before the servers (tcpcmd top ${misplaced} ${servers.filter((s) => s !== misplaced).join(' ')})`);
     if (args.targets !== undefined && servers.length > 0) throw new TcpcmdError(ErrorCode.USAGE, 'give servers on the command line or --targets, not both');
     const targets = args.targets !== undefined ? await loadTargets(args.targets) : servers.map((s) => parseTargetOption(s));
     if (targets.length === 0) throw new TcpcmdError(ErrorCode.USAGE, 'name the servers to watch: tcpcmd top host[:port] ..., or tcpcmd top --targets servers.csv');
@@ -67,7 +70,7 @@ export const topCommand = defineCommand({
     try {
       const code = await runTop({
         targets,
-        intervalMs: args.interval * 1000,
+        intervalMs: args.interval ?? DEFAULT_INTERVAL_MS,
         timeoutMs: args.timeout,
         connect,
         mode,
