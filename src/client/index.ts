@@ -6,3 +6,4 @@ export { UntrustedServerError, checkServerCertificate } from './server-trust.js'
 export { terminalConfirm } from './terminal-confirm.js';
 export { waitForServer, type WaitOptions, type WaitResult } from './wait.js';
 export { ReconnectingConnection, type Opener, type ReconnectOptions } from './reconnecting.js';
+export { readFigures, type Answer, type Answers, type HostFigures } from './metrics.js';

@@ -7,28 +7,18 @@
 import type { BatchTarget } from '../batch/targets.js';
 import { connect } from '../client/connect.js';
 import type { Connection } from '../client/connection.js';
-import type { ConnectOptions, RunResult } from '../client/types.js';
-import { ErrorCode, TcpcmdError, VERSION, isTcpcmdError, type RunData } from '../protocol/index.js';
+import { readFigures, type HostFigures } from '../client/metrics.js';
+import type { ConnectOptions } from '../client/types.js';
+import { ErrorCode, TcpcmdError, VERSION, isTcpcmdError } from '../protocol/index.js';
 
 export type Status = 'connecting' | 'up' | 'stale' | 'down' | 'auth failed';
 
 /** One poll's figures; null where the server gave none. */
-export interface Sample {
+export interface Sample extends HostFigures {
   /** When the poll ended (ms since the epoch). */
   at: number;
   /** Round trip of the first answer, less the time the server spent on it. */
   rttMs: number;
-  cpuPercent: number | null;
-  load1: number | null;
-  load5: number | null;
-  load15: number | null;
-  ramPercent: number | null;
-  ramUsedBytes: number | null;
-  ramTotalBytes: number | null;
-  diskPercent: number | null;
-  diskUsedBytes: number | null;
-  diskTotalBytes: number | null;
-  uptimeSeconds: number | null;
 }
 
 /** What a row shows of a server at a moment. */
@@ -142,44 +132,23 @@ export class ServerPoller {
     let rttMs = 0;
     // One Promise.all from the start: a lost connection rejects every run at once, and none may go unhandled.
     const [ram, disk, cpu, uptime] = await Promise.all([
-      conn.run('ram', { collect: false }).then((r) => {
+      conn.run('ram').then((r) => {
         rttMs = Math.max(0, performance.now() - sent - r.durationMs);
         return r;
       }),
-      conn.run('disk', { collect: false }),
-      conn.run('cpu', { collect: false }),
-      this.uptimeBase ? undefined : conn.run('uptime', { collect: false }),
+      conn.run('disk'),
+      conn.run('cpu'),
+      this.uptimeBase ? undefined : conn.run('uptime'),
     ]);
-    const missing: string[] = [];
-    const data = <K extends RunData['kind']>(result: RunResult | undefined, kind: K): Extract<RunData, { kind: K }> | undefined => {
-      if (result === undefined) return undefined;
-      if (result.data?.kind === kind) return result.data as Extract<RunData, { kind: K }>;
-      missing.push(result.error ? `${kind}: ${result.error.code}` : kind);
-      return undefined;
-    };
-    const r = data(ram, 'ram');
-    const d = data(disk, 'disk');
-    const c = data(cpu, 'cpu');
-    const u = data(uptime, 'uptime');
+    const { figures, missing } = readFigures({ ram, disk, cpu, uptime });
     const now = Date.now();
-    if (u) this.uptimeBase = { seconds: u.systemSeconds, at: now };
+    if (figures.uptimeSeconds !== null) this.uptimeBase = { seconds: figures.uptimeSeconds, at: now };
     const base = this.uptimeBase;
-    this.reason = missing.length === 0 ? ''
-      : conn.info.features.includes('data') ? `no figures for ${missing.join(', ')}`
-      : `${conn.info.server || 'the server'} sends no figures (older than this client)`;
+    this.reason = missing.length === 0 ? '' : `no figures for ${missing.join(', ')}`;
     return {
+      ...figures,
       at: now,
       rttMs: Math.round(rttMs * 10) / 10,
-      cpuPercent: c?.usagePercent ?? null,
-      load1: c?.load1 ?? null,
-      load5: c?.load5 ?? null,
-      load15: c?.load15 ?? null,
-      ramPercent: r?.usagePercent ?? null,
-      ramUsedBytes: r?.usedBytes ?? null,
-      ramTotalBytes: r?.totalBytes ?? null,
-      diskPercent: d?.usagePercent ?? null,
-      diskUsedBytes: d?.usedBytes ?? null,
-      diskTotalBytes: d?.totalBytes ?? null,
       uptimeSeconds: base ? Math.floor(base.seconds + (now - base.at) / 1000) : null,
     };
   }

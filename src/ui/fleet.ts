@@ -3,16 +3,21 @@
  * disk while a page is open (the last minutes kept for the charts), and one
  * command sent to many servers at once.
  */
-import type { Connection } from '../client/index.js';
+import { readFigures, type Connection, type HostFigures } from '../client/index.js';
 import type { BatchTarget } from './batch-api.js';
 import { type UiContext, describe } from './context.js';
-import type { FleetServer, UiMessage } from './messages.js';
-import { metricsOf } from './metrics.js';
+import type { FleetServer, Metrics, UiMessage } from './messages.js';
 import { openConnection, runEnd } from './tab.js';
 
 /** One poll every 2 s (as Glances refreshes), 150 kept: the last five minutes. */
 export const POLL_MS = 2_000;
 const KEPT = 150;
+
+/** What the page is sent of a poll's figures. */
+function metricsOf(f: HostFigures, at = Date.now()): Metrics {
+  const { cpuPercent, ramPercent, ramUsedBytes, ramTotalBytes, diskPercent, diskUsedBytes, diskTotalBytes } = f;
+  return { at, cpuPercent, ramPercent, ramUsedBytes, ramTotalBytes, diskPercent, diskUsedBytes, diskTotalBytes };
+}
 
 class Member {
   readonly view: FleetServer;
@@ -56,7 +61,7 @@ class Member {
       // Pipelined: the three answers take one round trip (and cpu's 250 ms sample).
       const [cpu, ram, disk] = await Promise.all(['cpu', 'ram', 'disk'].map((c) => conn.run(c)));
       if (!cpu || !ram || !disk) return;
-      this.view.samples.push(metricsOf(cpu, ram, disk));
+      this.view.samples.push(metricsOf(readFigures({ cpu, ram, disk }).figures));
       if (this.view.samples.length > KEPT) this.view.samples.shift();
       this.view.state = 'up';
       delete this.view.message;
