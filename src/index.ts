@@ -31,7 +31,7 @@ export type {
 } from './server/index.js';
 
 // The client.
-export { connect, Connection, ReconnectingConnection, waitForServer } from './client/index.js';
+export { connect, connectAndRun, Connection, ReconnectingConnection, waitForServer } from './client/index.js';
 export { UntrustedServerError, knownHostsPath, terminalConfirm } from './client/index.js';
 export type {
   ConnectOptions,

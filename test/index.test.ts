@@ -23,6 +23,7 @@ const VALUES = [
   'VERSION',
   'builtinCommands',
   'connect',
+  'connectAndRun',
   'formatAddress',
   'formatSummary',
   'isTcpcmdError',

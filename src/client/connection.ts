@@ -7,7 +7,7 @@ import {
   Feature,
   encodeFrame,
   type ClientMessage,
-  type RunFrame,
+  runFrame,
   type RunId,
   type ServerMessage,
   type StreamName,
@@ -109,17 +109,23 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
     if (options.stdin && !this.info.features.includes(Feature.STDIN)) {
       return Promise.reject(new TcpcmdError(ErrorCode.USAGE, `${this.info.address} (${this.info.server || 'an older server'}) cannot pass stdin to a command: upgrade it, or send no stdin (exec -n)`));
     }
+    return this.#track(id, cmd, options, true);
+  }
+
+  /** The run connectAndRun sent with the handshake, as the first id: answered like any other, not sent again. Not public API. */
+  trackSent(cmd: string, options: RunOptions): Promise<RunResult> {
+    const id = this.nextId++;
+    if (options.signal?.aborted) this.send({ type: 'cancel', id });
+    return this.#track(id, cmd, options, false);
+  }
+
+  #track(id: number, cmd: string, options: RunOptions, send: boolean): Promise<RunResult> {
     return new Promise<RunResult>((resolve, reject) => {
       const run: PendingRun = { command: cmd, options, stdout: '', stderr: '', resolve, reject };
       this.pending.add(id, run);
-      const frame: RunFrame = { type: 'run', id, cmd };
       const { timeout } = options;
-      if (timeout !== undefined) {
-        frame.timeout = timeout;
-        run.timer = setTimeout(() => this.giveUp(id, timeout), timeout + CLIENT_TIMEOUT_GRACE_MS);
-      }
-      if (options.stdin) frame.stdin = true;
-      this.send(frame);
+      if (timeout !== undefined) run.timer = setTimeout(() => this.giveUp(id, timeout), timeout + CLIENT_TIMEOUT_GRACE_MS);
+      if (send) this.send(runFrame(id, cmd, options));
       if (options.stdin) void this.sendStdin(id, run, options.stdin);
     });
   }
@@ -249,11 +255,11 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
     else this.socket.resume();
   }
 
-  /** Says bye and closes; runs still waiting are rejected with CONNECTION_CLOSED. */
+  /** Closes; waiting runs are rejected with CONNECTION_CLOSED. Bye only if some wait: else an end says it with a write and an answer fewer. */
   async close(): Promise<void> {
     if (this.ended) return;
     this.closing = true;
-    this.send({ type: 'bye' });
+    if (this.pending.size > 0) this.send({ type: 'bye' });
     this.writer.flush();
     this.socket.end();
     const timer = setTimeout(() => this.socket.destroy(), 2_000);

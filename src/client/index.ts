@@ -1,4 +1,4 @@
-export { connect, DEFAULT_CONNECT_TIMEOUT_MS } from './connect.js';
+export { connect, connectAndRun, DEFAULT_CONNECT_TIMEOUT_MS } from './connect.js';
 export { Connection, STREAM_HIGH_WATER, type OutputChunk, type RunStream, type StreamOptions } from './connection.js';
 export type { ConnectOptions, KnownHostsOptions, RunOptions, RunResult, ServerInfo, TlsOptions, TrustQuestion } from './types.js';
 export { hostKey, knownHostsPath, lookupKnownHost, normalizeFingerprint, rememberHost, type KnownHostMatch } from './known-hosts.js';

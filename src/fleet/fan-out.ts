@@ -4,10 +4,11 @@
  * one outcome per server. A server that cannot be reached is an outcome like
  * any other: the others go on.
  */
+import { connectAndRun } from '../client/connect.js';
 import type { Connection } from '../client/connection.js';
-import type { ConnectOptions } from '../client/types.js';
+import type { ConnectOptions, RunOptions } from '../client/types.js';
 import type { BatchTarget } from '../batch/targets.js';
-import { ErrorCode, isTcpcmdError, type Address, type RunData, type StreamName } from '../protocol/index.js';
+import { ErrorCode, isTcpcmdError, type RunData, type StreamName } from '../protocol/index.js';
 
 export interface FanOutOutcome {
   target: BatchTarget;
@@ -27,7 +28,6 @@ export interface FanOutOptions {
   command: string;
   /** Sessions open at once. */
   concurrency: number;
-  connect: (address: Address, options: ConnectOptions) => Promise<Connection>;
   /** TLS, connect timeout, client name; a target's own token overrides `token`. */
   connectOptions: ConnectOptions;
   /** Asks each server to stop the command after this many ms. */
@@ -50,71 +50,87 @@ export function succeeded(o: FanOutOutcome): boolean {
  * reading from every open session (backpressure from a slow terminal).
  */
 export function fanOut(options: FanOutOptions): { done: Promise<FanOutOutcome[]>; pauseAll(): void; resumeAll(): void } {
-  const open = new Set<Connection>();
-  let paused = false;
+  const sessions = new OpenSessions();
   const outcomes: FanOutOutcome[] = new Array<FanOutOutcome>(options.targets.length);
   let next = 0;
-
-  const one = async (index: number): Promise<void> => {
-    const target = options.targets[index] as BatchTarget;
-    const outcome = await runOn(target);
-    outcomes[index] = outcome;
-    options.onDone?.(outcome);
-  };
-
-  const runOn = async (target: BatchTarget): Promise<FanOutOutcome> => {
-    const base = { target, reached: false, exitCode: null, cancelled: false };
-    if (options.signal?.aborted) return { ...base, cancelled: true, error: { code: ErrorCode.INTERRUPTED, message: 'interrupted before it was reached' } };
-    let conn: Connection;
-    try {
-      const connectOptions: ConnectOptions = { ...options.connectOptions };
-      if (target.token !== undefined) connectOptions.token = target.token;
-      if (options.signal) connectOptions.signal = options.signal;
-      conn = await options.connect(target.address, connectOptions);
-    } catch (err) {
-      return { ...base, error: errorInfo(err) };
-    }
-    open.add(conn);
-    if (paused) conn.pause();
-    try {
-      const result = await conn.run(options.command, {
-        ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-        collect: false,
-        ...(options.onOutput ? { onOutput: (stream: StreamName, data: string) => options.onOutput?.(target, stream, data) } : {}),
-      });
-      return {
-        target,
-        reached: true,
-        exitCode: result.exitCode,
-        cancelled: result.cancelled,
-        ...(result.error ? { error: { code: result.error.code, message: result.error.message } } : {}),
-        ...(result.data !== undefined ? { data: result.data } : {}),
-      };
-    } catch (err) {
-      return { ...base, reached: true, error: errorInfo(err) };
-    } finally {
-      open.delete(conn);
-      await conn.close().catch(() => undefined);
-    }
-  };
-
   const worker = async (): Promise<void> => {
-    while (next < options.targets.length) await one(next++);
+    while (next < options.targets.length) {
+      const index = next++;
+      const outcome = await runOn(options.targets[index] as BatchTarget, options, sessions);
+      outcomes[index] = outcome;
+      options.onDone?.(outcome);
+    }
   };
   const workers = Math.max(1, Math.min(options.concurrency, options.targets.length));
-  const done = Promise.all(Array.from({ length: workers }, worker)).then(() => outcomes);
-  return {
-    done,
-    pauseAll() {
-      paused = true;
-      for (const c of open) c.pause();
-    },
-    resumeAll() {
-      paused = false;
-      for (const c of open) c.resume();
-    },
+  const done = Promise.all(Array.from({ length: workers }, worker)).then(async () => {
+    await sessions.closed();
+    return outcomes;
+  });
+  return { done, pauseAll: () => sessions.pause(), resumeAll: () => sessions.resume() };
+}
+
+/** The sessions open now, read or not together; and those closing, which the fan-out waits for at its end. */
+class OpenSessions {
+  private readonly open = new Set<Connection>();
+  private readonly closing = new Set<Promise<void>>();
+  private paused = false;
+
+  add(conn: Connection): void {
+    this.open.add(conn);
+    if (this.paused) conn.pause();
+  }
+
+  /** Closes without holding a place: the next server is started while this one says goodbye. */
+  close(conn: Connection): void {
+    this.open.delete(conn);
+    const closing = conn.close().catch(() => undefined);
+    this.closing.add(closing);
+    void closing.then(() => this.closing.delete(closing));
+  }
+
+  async closed(): Promise<void> {
+    await Promise.all(this.closing);
+  }
+
+  pause(): void {
+    this.paused = true;
+    for (const c of this.open) c.pause();
+  }
+
+  resume(): void {
+    this.paused = false;
+    for (const c of this.open) c.resume();
+  }
+}
+
+/** One server: connect with the command sent along with the handshake, wait for its end. */
+async function runOn(target: BatchTarget, options: FanOutOptions, sessions: OpenSessions): Promise<FanOutOutcome> {
+  const base = { target, reached: false, exitCode: null, cancelled: false };
+  const { signal, timeout, onOutput } = options;
+  if (signal?.aborted) return { ...base, cancelled: true, error: { code: ErrorCode.INTERRUPTED, message: 'interrupted before it was reached' } };
+  const connectOptions: ConnectOptions = { ...options.connectOptions, ...(target.token !== undefined ? { token: target.token } : {}), ...(signal ? { signal } : {}) };
+  const runOptions: RunOptions = {
+    ...(timeout !== undefined ? { timeout } : {}),
+    ...(signal ? { signal } : {}),
+    collect: false,
+    ...(onOutput ? { onOutput: (stream: StreamName, data: string) => onOutput(target, stream, data) } : {}),
   };
+  let opened;
+  try {
+    opened = await connectAndRun(target.address, options.command, runOptions, connectOptions);
+  } catch (err) {
+    return { ...base, error: errorInfo(err) };
+  }
+  sessions.add(opened.connection);
+  try {
+    const result = await opened.result;
+    const error = result.error ? { error: { code: result.error.code, message: result.error.message } } : {};
+    return { target, reached: true, exitCode: result.exitCode, cancelled: result.cancelled, ...error, ...(result.data !== undefined ? { data: result.data } : {}) };
+  } catch (err) {
+    return { ...base, reached: true, error: errorInfo(err) };
+  } finally {
+    sessions.close(opened.connection);
+  }
 }
 
 function errorInfo(err: unknown): { code: string; message: string } {

@@ -17,6 +17,10 @@ export interface ClientHello { type: 'hello'; protocol: number; client?: string;
 export interface AuthFrame { type: 'auth'; hmac: string }
 /** `stdin: true` (feature `stdin`): the command reads the stdin frames sent for this id; otherwise its stdin is empty. */
 export interface RunFrame { type: 'run'; id: RunId; cmd: string; timeout?: number; stdin?: boolean }
+/** The frame that asks for a run. */
+export function runFrame(id: RunId, cmd: string, options: { timeout?: number | undefined; stdin?: unknown }): RunFrame {
+  return { type: 'run', id, cmd, ...(options.timeout !== undefined ? { timeout: options.timeout } : {}), ...(options.stdin ? { stdin: true } : {}) };
+}
 /** A piece of a run's stdin (base64 `data`), or its end (`eof: true`); feature `stdin`. */
 export interface StdinFrame { type: 'stdin'; id: RunId; data?: string; eof?: boolean }
 export interface CancelFrame { type: 'cancel'; id: RunId }

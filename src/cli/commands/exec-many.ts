@@ -37,70 +37,33 @@ export async function runExecMany(args: FanOutArgs): Promise<void> {
 }
 
 async function fanOutExec(args: FanOutArgs): Promise<void> {
-  const [{ connect }, targets, fleet] = await Promise.all([
-    import('../../client/connect.js'),
-    import('../../batch/targets.js'),
-    import('../../fleet/index.js'),
-  ]);
+  const [targets, fleet] = await Promise.all([import('../../batch/targets.js'), import('../../fleet/index.js')]);
   const concurrency = args.concurrency ?? FAN_OUT_CONCURRENCY;
   const list = [
     ...(args.targets !== undefined ? await targets.loadTargets(args.targets) : []),
     ...(args.target !== undefined ? targets.parseTargetList(args.target) : []),
   ];
-  const names = list.map((t) => t.name);
-
   const controller = new AbortController();
   // Every open session listens on it (its connect and its run): not a leak.
   setMaxListeners(2 * concurrency + 16, controller.signal);
   const stopHandlers = onInterrupt(() => controller.abort());
-  let readerGone = false;
+  let fan: ReturnType<typeof fleet.fanOut> | undefined;
+  // Backpressure: a slow terminal or pipe stops the reading of every session until it has caught up.
+  const out = new fleet.BatchedOutput({ stdout: process.stdout, stderr: process.stderr }, { pause: () => fan?.pauseAll(), resume: () => fan?.resumeAll() });
   const onStdoutError = (err: NodeJS.ErrnoException): void => {
     if (err.code !== 'EPIPE') throw err;
-    readerGone = true;
+    out.readerGone = true;
     controller.abort();
   };
   process.stdout.on('error', onStdoutError);
-
-  const waiting = new Set<NodeJS.WriteStream>();
-  let fan: ReturnType<typeof fleet.fanOut> | undefined;
-  // Lines of the same moment go out in one write per stream: a thousand servers answer within a few ms.
-  const pending = { stdout: '', stderr: '' };
-  let flushQueued = false;
-  const flush = (): void => {
-    flushQueued = false;
-    for (const stream of ['stdout', 'stderr'] as const) {
-      const text = pending[stream];
-      if (text === '') continue;
-      pending[stream] = '';
-      const out = stream === 'stdout' ? process.stdout : process.stderr;
-      if (readerGone && out === process.stdout) continue;
-      // Backpressure: a slow terminal or pipe stops the reading of every session until it has caught up.
-      if (!out.write(text) && !waiting.has(out)) {
-        waiting.add(out);
-        fan?.pauseAll();
-        out.once('drain', () => {
-          waiting.delete(out);
-          if (waiting.size === 0) fan?.resumeAll();
-        });
-      }
-    }
-  };
-  const write = (stream: StreamName, text: string): void => {
-    pending[stream] += text;
-    if (!flushQueued) {
-      flushQueued = true;
-      setImmediate(flush);
-    }
-  };
-  const tagged = new fleet.TaggedLines(names, write);
+  const write = (stream: StreamName, text: string): void => out.write(stream, text);
+  const tagged = new fleet.TaggedLines(list.map((t) => t.name), write);
   const groups = args.group ? new fleet.OutputGroups() : undefined;
-
   try {
     fan = fleet.fanOut({
       targets: list,
       command: args.command.join(' '),
       concurrency,
-      connect,
       connectOptions: { ...connectOptionsFrom(args), clientName: `tcpcmd-exec/${VERSION}` },
       ...(args.timeout !== undefined ? { timeout: args.timeout } : {}),
       signal: controller.signal,
@@ -110,8 +73,8 @@ async function fanOutExec(args: FanOutArgs): Promise<void> {
     });
     const outcomes = await fan.done;
     if (groups) for (const g of groups.groups(outcomes.filter((o) => o.reached).map((o) => o.target.name))) write('stdout', fleet.formatGroup(g));
-    flush();
-    if (readerGone) {
+    out.flush();
+    if (out.readerGone) {
       process.exitCode = Exit.BROKEN_PIPE;
       return;
     }
