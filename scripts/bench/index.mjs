@@ -7,7 +7,7 @@ import { cpus } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { BIN, HERE, ROOT, median, nodeJson, procKb, recorder, startFleet, startServer, timed } from './lib.mjs';
+import { BIN, HERE, ROOT, median, nodeJson, procCpuMs, procKb, recorder, startFleet, startServer, timed } from './lib.mjs';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
@@ -318,18 +318,13 @@ if (want('top')) {
   // The live view, in a terminal (script gives it a pty), polling every second: the CPU it takes, after its first round.
   const rounds = 10;
   const live = spawn('script', ['-qfec', `${process.execPath} ${BIN} top --targets ${fleet.csv} --interval 1`, '/dev/null'], { stdio: ['pipe', 'ignore', 'ignore'] });
-  const cpuTicks = (pid) => {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100 a second)
-  };
   const childOf = (pid) => Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ')[0]);
   await new Promise((r) => setTimeout(r, 3000));
   const pid = childOf(live.pid);
   const t0 = performance.now();
-  const c0 = cpuTicks(pid);
+  const c0 = procCpuMs(pid);
   await new Promise((r) => setTimeout(r, rounds * 1000));
-  const share = (cpuTicks(pid) - c0) / 100 / ((performance.now() - t0) / 1000);
+  const share = (procCpuMs(pid) - c0) / (performance.now() - t0);
   live.stdin.write('q');
   await once(live, 'close');
   record('top', `live top over ${n.toLocaleString('en-US')} servers at --interval 1: CPU, cores (over ${rounds} s)`, share, 'cores', undefined, '< 0.5');
@@ -349,41 +344,48 @@ if (want('top')) {
 }
 
 // 8. A simulated fleet (fleet.mjs: N servers in one process): fan-out over N servers, cost by N.
+//    The baseline is the least a Node client must do (raw-fan-out.mjs); the fleet shares the machine's cores with the client.
 if (want('fleet')) {
   const sizes = quick ? [10, 100, 1000] : [10, 100, 1000, 5000];
-  console.log(`8. a simulated fleet of ${sizes.join(' / ')} servers in one process: \`exec --targets\` of hostname vs \`run --targets\` of one row`);
+  console.log(`8. a simulated fleet of ${sizes.join(' / ')} servers in one process: \`exec --targets\` of hostname vs a bare Node client doing the same, and \`run --targets\` of one row`);
   const oneRow = join(OUT, 'one.csv');
   writeFileSync(oneRow, 'command\nhostname\n');
   for (const n of sizes) {
     const fleet = await startFleet(n, join(OUT, `fleet-${n}.csv`));
     const tries = n >= 5000 ? 1 : 3;
-    const execs = [];
-    const runs = [];
+    const [execs, raws, runs, fleetCpu] = [[], [], [], []];
+    const ok = (r, what) => {
+      if (r.code !== 0) throw new Error(`${what} over ${n} exited ${r.code}`);
+      return r;
+    };
     for (let i = 0; i < tries; i++) {
-      const e = await timed(process.execPath, [BIN, 'exec', '--targets', fleet.csv, 'hostname']);
-      if (e.code !== 0) throw new Error(`exec --targets over ${n} exited ${e.code}`);
-      execs.push(e);
-      const r = await timed(process.execPath, [BIN, 'run', oneRow, '--targets', fleet.csv, '--concurrency', '256', '--out', join(OUT, 'fleet-results.csv')]);
-      if (r.code !== 0) throw new Error(`run --targets over ${n} exited ${r.code}`);
-      runs.push(r);
+      const before = procCpuMs(fleet.pid);
+      execs.push(ok(await timed(process.execPath, [BIN, 'exec', '--targets', fleet.csv, 'hostname']), 'exec --targets'));
+      fleetCpu.push(procCpuMs(fleet.pid) - before);
+      raws.push(ok(await timed(process.execPath, [join(HERE, 'raw-fan-out.mjs'), fleet.csv, 'hostname', '256']), 'raw-fan-out.mjs'));
+      runs.push(ok(await timed(process.execPath, [BIN, 'run', oneRow, '--targets', fleet.csv, '--concurrency', '256', '--out', join(OUT, 'fleet-results.csv')]), 'run --targets'));
     }
+    const size = n.toLocaleString('en-US');
+    const of3 = tries > 1 ? ' (median of 3)' : '';
     const goal = n === 1000 ? '<= 1,000' : n === 5000 ? '<= 4,000' : undefined;
     const ms = median(execs.map((e) => e.ms));
-    record('fleet', `exec --targets hostname over ${n.toLocaleString('en-US')} servers, ms end to end${tries > 1 ? ' (median of 3)' : ''}; baseline: run --targets of one row`, ms, 'ms', median(runs.map((r) => r.ms)), goal);
-    record('fleet', `  per server`, ms / n, 'ms');
-    record('fleet', `  client peak RSS over ${n.toLocaleString('en-US')} servers`, Math.max(...execs.map((e) => e.peakMb)), 'MB', undefined, n === 1000 ? '< 150' : undefined);
+    record('fleet', `exec --targets hostname over ${size} servers, ms end to end${of3}; baseline: a bare Node client`, ms, 'ms', median(raws.map((r) => r.ms)), goal);
+    record('fleet', '  per server', ms / n, 'ms');
+    record('fleet', '  CPU of exec (user+sys); baseline: of the bare client', median(execs.map((e) => e.cpuMs)), 'ms', median(raws.map((r) => r.cpuMs)));
+    record('fleet', '  CPU of the simulated fleet serving it', median(fleetCpu), 'ms');
+    record('fleet', `  client peak RSS over ${size} servers`, Math.max(...execs.map((e) => e.peakMb)), 'MB', undefined, n === 1000 ? '< 150' : undefined);
+    record('fleet', `  run --targets of one row over ${size} servers`, median(runs.map((r) => r.ms)), 'ms');
     if (n === 1000) {
       // 10 rows on each of 1,000 servers against the same 10,000 rows on one server.
       const ten = join(OUT, 'ten.csv');
       await writeCsv(ten, 10, (i) => `row ${i},hostname\n`);
-      const wide = await timed(process.execPath, [BIN, 'run', ten, '--targets', fleet.csv, '--concurrency', '256', '--out', join(OUT, 'fleet-results.csv')]);
-      if (wide.code !== 0) throw new Error(`run --targets of 10 rows exited ${wide.code}`);
+      const wide = ok(await timed(process.execPath, [BIN, 'run', ten, '--targets', fleet.csv, '--concurrency', '256', '--out', join(OUT, 'fleet-results.csv')]), 'run --targets of 10 rows');
       const tenK = join(OUT, 'tenk.csv');
       await writeCsv(tenK, 10000, (i) => `row ${i},hostname\n`);
       const server = await startServer();
       const narrow = await timed(process.execPath, [BIN, 'run', tenK, '--target', `127.0.0.1:${server.port}`, '--out', join(OUT, 'fleet-results.csv')]);
       await server.stop();
-      if (narrow.code !== 0) throw new Error(`run of 10,000 rows exited ${narrow.code}`);
+      ok(narrow, 'run of 10,000 rows on one server');
       record('fleet', 'run --targets: 10 rows x 1,000 servers, rows/s; baseline: the same 10,000 rows on one server', 10000 / (wide.ms / 1000), 'rows/s', 10000 / (narrow.ms / 1000));
     }
     await fleet.stop();

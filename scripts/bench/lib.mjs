@@ -18,13 +18,31 @@ export function procKb(pid, field = 'VmRSS') {
   }
 }
 
-/** Polls a process's peak RSS (VmHWM) until it exits; resolves with the highest value seen, in MB. */
-export function watchPeakRss(child) {
+/** CPU time (user + system) a live process has used, in ms; 0 once it is gone. */
+export function procCpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks, 100 a second
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Polls a process's peak RSS (VmHWM) and CPU time until it exits; resolves
+ * with { peakMb, cpuMs } — the CPU time as last seen, up to 50 ms short.
+ */
+export function watchProcess(child) {
   let peak = 0;
-  const timer = setInterval(() => (peak = Math.max(peak, procKb(child.pid, 'VmHWM'))), 50);
+  let cpu = 0;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, procKb(child.pid, 'VmHWM'));
+    cpu = Math.max(cpu, procCpuMs(child.pid));
+  }, 50);
   return new Promise((resolve) => child.on('close', () => {
     clearInterval(timer);
-    resolve(peak / 1024);
+    resolve({ peakMb: peak / 1024, cpuMs: cpu });
   }));
 }
 
@@ -63,14 +81,14 @@ export function nodeJson(script, args = [], options = {}) {
   });
 }
 
-/** Runs a command to the end; resolves with { code, ms, peakMb }. */
+/** Runs a command to the end; resolves with { code, ms, peakMb, cpuMs }. */
 export function timed(file, args, options = {}) {
   const start = process.hrtime.bigint();
   const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'ignore'], ...options });
-  const peak = watchPeakRss(child);
+  const watched = watchProcess(child);
   return new Promise((resolve) => child.on('close', async (code) => {
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    resolve({ code, ms, peakMb: await peak });
+    resolve({ code, ms, ...(await watched) });
   }));
 }
 
