@@ -43,6 +43,25 @@ describe('ReconnectingConnection', () => {
     expect((await conn?.run('echo restarted'))?.stdout).toBe('restarted\n');
   });
 
+  it('after an idle close it does not come back by itself; ready() brings it back', async () => {
+    const { target } = await startServer({ commands: testCommands, limits: { idleTimeoutMs: 100 } });
+    let opened = 0;
+    const rc = new ReconnectingConnection(await connect(target), (signal) => (opened++, connect(target, { signal })), { minDelayMs: 10 });
+    onCleanup(() => rc.close());
+    const lost: string[] = [];
+    rc.on('disconnected', (err) => lost.push(err.code));
+    await until(() => lost.join(','), (l) => l === 'IDLE_TIMEOUT', 'the idle close');
+    // Another client closed for idleness twice over: time enough for many background tries at 10 ms.
+    for (let i = 0; i < 2; i++) {
+      const probe = await connect(target);
+      await new Promise((resolve) => probe.once('close', resolve));
+    }
+    expect(opened).toBe(0);
+    expect(rc.connection).toBeUndefined();
+    expect((await (await rc.ready()).run('echo back')).stdout).toBe('back\n');
+    expect(opened).toBe(1);
+  });
+
   it('stops trying in the background on an answer waiting cannot change (a wrong token)', async () => {
     const { server, target } = await startServer({ commands: testCommands, token: 's3cret' });
     const first = await connect(target, { token: 's3cret' });
