@@ -87,7 +87,7 @@ function explain(err: CsvError, maxRecordSize: number): string {
  * the `on_record` hook or the `raw`/`info` options, which build a string or
  * an object for every record.
  */
-class RecordTaker extends Parser {
+export class RecordTaker extends Parser {
   records: string[][] = [];
   /** Per record: bytes parsed when it was complete, and the line it ends on. */
   bytes: number[] = [];
