@@ -1,4 +1,5 @@
 import { VERSION, isTcpcmdError, ErrorCode } from '../../protocol/index.js';
+import type { BatchOptions } from '../../batch/index.js';
 import { parseShard, type Shard } from '../../batch/shard.js';
 import { FORMATS } from '../../batch/writers/formats.js';
 import { defineCommand } from '../command.js';
@@ -15,8 +16,13 @@ function readShard(text: string): Shard {
   }
 }
 
-const RUN_FLAGS = {
-  ...CLIENT_FLAGS,
+/**
+ * The flags that are the batch's options: each is passed to runBatch as it
+ * was read, under its name camel-cased (`--fail-fast` is `failFast`), so a
+ * new one is one line here and a field of BatchOptions; the compiler checks
+ * that the two agree.
+ */
+const BATCH_FLAGS = {
   target: flag.target('host[:port] for rows without a target cell', { alias: 't' }),
   targets: flag.file('servers.csv (host, port, name, token_env): every row runs on every server'),
   out: flag.file('Write results here (default: stdout); each row is flushed as its run ends', { alias: 'o' }),
@@ -30,6 +36,17 @@ const RUN_FLAGS = {
   'ignore-unknown-columns': flag.boolean('Ignore columns tcpcmd does not know instead of refusing the file'),
   progress: flag.boolean('Force the progress line on or off (default: on when stderr is a terminal, unless the results go to the terminal too; off in CI)'),
 };
+const RUN_FLAGS = { ...CLIENT_FLAGS, ...BATCH_FLAGS };
+
+type Camel<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;
+type BatchFlagOptions = { [K in keyof ArgsOf<typeof BATCH_FLAGS> as K extends string ? Camel<K> : never]: ArgsOf<typeof BATCH_FLAGS>[K] };
+
+/** The batch's flags as runBatch's options (Pick fails to compile if a flag names no option). */
+function batchOptionsFrom(args: RunArgs): Pick<BatchOptions, keyof BatchFlagOptions> {
+  const camel = (name: string): string => name.replace(/-(.)/g, (_, c: string) => c.toUpperCase());
+  // Object.fromEntries loses the key types; BatchFlagOptions says what the names become.
+  return Object.fromEntries(Object.keys(BATCH_FLAGS).map((name) => [camel(name), args[name as keyof typeof BATCH_FLAGS]])) as BatchFlagOptions;
+}
 const RUN_POSITIONALS = {
   file: positional.string('The commands CSV, or - for stdin'),
 };
@@ -58,19 +75,7 @@ export async function runRun(args: RunArgs): Promise<void> {
   try {
     const summary = await runBatch({
       input: args.file,
-      // runBatch treats an absent option and an undefined one alike.
-      target: args.target,
-      targets: args.targets,
-      out: args.out,
-      format: args.format,
-      concurrency: args.concurrency,
-      unordered: args.unordered,
-      timeout: args.timeout,
-      failFast: args['fail-fast'],
-      resume: args.resume,
-      shard: args.shard,
-      ignoreUnknownColumns: args['ignore-unknown-columns'],
-      progress: args.progress,
+      ...batchOptionsFrom(args),
       connect,
       connectOptions: { ...connectOptionsFrom(args), clientName: `tcpcmd-run/${VERSION}` },
       signal: controller.signal,
