@@ -107,10 +107,7 @@ export class Admission {
       return this.refuse(raw, ticket);
     }
     raw.once('close', () => ticket.leave());
-    if (!this.serverTls) {
-      session = this.host.startSession(raw, false, ticket);
-      return;
-    }
+    if (!this.serverTls) return this.whenItSpeaks(raw, ticket, (started) => (session = started));
     this.pending.add(raw);
     raw.once('close', () => this.pending.delete(raw));
     void upgradeToTls(raw, this.serverTls, this.host.options.limits.authTimeoutMs).then((upgrade) => {
@@ -127,6 +124,34 @@ export class Admission {
       }
       session = this.host.startSession(current, true, ticket);
     });
+  }
+
+  /**
+   * A plain connection becomes a session once it sends something (every
+   * tcpcmd client sends its hello at once). Until then it costs a socket, its
+   * place in the handshake budget and one timer, no more: a flood of silent
+   * connections that reconnect as soon as they are closed makes the server
+   * accept and close sockets all day, and that must stay cheap, or real
+   * clients wait behind them in the kernel's queue of connections to accept.
+   * A connection silent for --auth-timeout is told AUTH_TIMEOUT, as a session.
+   */
+  private whenItSpeaks(raw: net.Socket, ticket: HandshakeTicket, started: (session: Refusable) => void): void {
+    raw.on('error', () => {}); // 'close' follows; a vanished peer is not the server's error
+    const { authTimeoutMs } = this.host.options.limits;
+    const timer = authTimeoutMs > 0 ? setTimeout(() => {
+      const what = this.host.options.token === undefined ? 'no hello (or first command line)' : 'no successful auth';
+      const message = `${what} within ${authTimeoutMs} ms (--auth-timeout); reconnect and try again`;
+      this.repeats.note(raw.remoteAddress ?? '?', ErrorCode.AUTH_TIMEOUT, { event: 'protocol-error', session: '-', peer: peerName(raw), code: ErrorCode.AUTH_TIMEOUT, message });
+      raw.removeListener('readable', speaks);
+      raw.end(encodeFrame({ type: 'error', code: ErrorCode.AUTH_TIMEOUT, message, fatal: true }));
+      setTimeout(() => raw.destroy(), 2_000).unref();
+    }, authTimeoutMs) : undefined;
+    const speaks = (): void => {
+      clearTimeout(timer);
+      if (!raw.destroyed) started(this.host.startSession(raw, false, ticket));
+    };
+    raw.once('readable', speaks);
+    raw.once('close', () => clearTimeout(timer));
   }
 
   /**

@@ -2,6 +2,8 @@ import { ErrorCode, type ErrorInfo } from '../protocol/index.js';
 
 /** A connection counted against the handshake budget until it leaves it (handshake done, or closed). */
 export interface HandshakeTicket {
+  /** When the connection was let in (performance.now()): --auth-timeout counts from here. */
+  readonly admittedAt: number;
   /** The connection sent a whole frame: it is talking, not just holding a place. */
   progressed(): void;
   /** Whether part of a frame is waiting for the rest (a client trickling bytes). */
@@ -111,6 +113,7 @@ export class HandshakeGate {
     }
     const entry: Entry = {
       address,
+      admittedAt: now,
       turn: this.turn,
       lastProgress: now,
       frames: 0,

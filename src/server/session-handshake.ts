@@ -36,13 +36,15 @@ export class Handshake {
     /** Who is knocking, for the log and the penalties. */
     private readonly who: { session: string; peer: string; address: string },
     onTimeout: (refusal: Refusal) => void,
+    /** When the connection was let in (performance.now()), if before this handshake began. */
+    since = performance.now(),
   ) {
     const { authTimeoutMs } = host.options.limits;
     if (authTimeoutMs > 0) {
       // Like OpenSSH's LoginGraceTime: a peer that connects and says nothing must not hold a session slot.
       const what = host.options.token === undefined ? 'no hello (or first command line)' : 'no successful auth';
       const message = `${what} within ${authTimeoutMs} ms (--auth-timeout); reconnect and try again`;
-      this.timer = setTimeout(() => onTimeout({ code: ErrorCode.AUTH_TIMEOUT, message }), authTimeoutMs);
+      this.timer = setTimeout(() => onTimeout({ code: ErrorCode.AUTH_TIMEOUT, message }), Math.max(0, authTimeoutMs - (performance.now() - since)));
     }
   }
 

@@ -62,7 +62,7 @@ export class Session {
     this.output = new SessionOutput(socket, isClosed);
     this.inline = new InlineMode((data) => this.output.sendText(data));
     this.errors = new ProtocolErrors(host, this.info.id, this.peer, this.info.remoteAddress);
-    this.handshake = new Handshake(host, { session: id, peer: this.peer, address: this.info.remoteAddress }, (refusal) => this.fail(refusal.code, refusal.message));
+    this.handshake = new Handshake(host, { session: id, peer: this.peer, address: this.info.remoteAddress }, (refusal) => this.fail(refusal.code, refusal.message), ticket?.admittedAt);
     this.runs = new SessionRuns({
       info: this.info, peer: this.peer, output: this.output, inline: this.inline,
       ready: () => this.state === 'ready',
