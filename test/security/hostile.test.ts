@@ -178,7 +178,7 @@ describe('hostile input: the server stays up and its memory bounded', () => {
     const after: number[] = [];
     for (let round = 0; round < 3; round++) {
       const deaf = await Promise.all([0, 1, 2].map(() => deafSocket(port)));
-      await Promise.all(floodsOn(deaf, 700));
+      await Promise.all(floodsOn(deaf, 400));
       for (const s of deaf) s.destroy();
       expect(await eventually(() => server.sessionCount === 0)).toBe(true);
       after.push(heap());
