@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { VERSION, type StreamName } from '../../protocol/index.js';
 import { connectOptionsFrom, type ClientFlags } from '../client-options.js';
 import { describeError, Exit, exitCodeFor } from '../exit-codes.js';
@@ -44,8 +43,6 @@ async function fanOutExec(args: FanOutArgs): Promise<void> {
     ...(args.target !== undefined ? targets.parseTargetList(args.target) : []),
   ];
   const controller = new AbortController();
-  // Every open session listens on it (its connect and its run): not a leak.
-  setMaxListeners(2 * concurrency + 16, controller.signal);
   const stopHandlers = onInterrupt(() => controller.abort());
   let fan: ReturnType<typeof fleet.fanOut> | undefined;
   // Backpressure: a slow terminal or pipe stops the reading of every session until it has caught up.
