@@ -5,7 +5,7 @@
  * security.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,7 +50,6 @@ function refuseUpgrade(socket: Socket, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
 }
 
-// size-allowance: the page server's start-up in order (token, routes, sockets, listen); to split: the WebSocket wiring apart.
 export async function startUi(options: UiOptions = {}): Promise<UiServer> {
   const env = options.env ?? process.env;
   const targets: BatchTarget[] = options.targets !== undefined ? await loadTargets(options.targets, env) : [];
@@ -81,24 +80,7 @@ export async function startUi(options: UiOptions = {}): Promise<UiServer> {
       else res.destroy();
     });
   });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
-  http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    const access = locks.access;
-    if (!access || !hostAllowed(access, req.headers.host) || !originAllowed(req)) return refuseUpgrade(socket, '403 Forbidden');
-    if (!hasCookie(access, req)) return refuseUpgrade(socket, '401 Unauthorized');
-    if (new URL(req.url ?? '/', 'http://ui.invalid').pathname !== '/live') return refuseUpgrade(socket, '404 Not Found');
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const page = new PageLink(ws, ctx, fleet);
-      pages.add(page);
-      fleet.pageOpened();
-      ws.on('close', () => {
-        pages.delete(page);
-        fleet.pageClosed();
-      });
-      page.send({ t: 'hello', servers: targets.map((t) => ({ name: t.name, key: t.key })), targetsFile: ctx.targetsFile, version: VERSION, uploadLimit });
-      if (targets.length > 0) page.send({ t: 'fleet', servers: fleet.servers });
-    });
-  });
+  const wss = acceptPages(http, locks, { ctx, fleet, pages, uploadLimit });
 
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -123,4 +105,35 @@ export async function startUi(options: UiOptions = {}): Promise<UiServer> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The page's live socket (`/live`): upgraded only past the Host, Origin and
+ * cookie checks; each page is told the servers, and the fleet is polled while
+ * a page is open.
+ */
+function acceptPages(
+  http: Server,
+  locks: { access?: Access },
+  { ctx, fleet, pages, uploadLimit }: { ctx: UiContext; fleet: Fleet; pages: Set<PageLink>; uploadLimit: number },
+): WebSocketServer {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const access = locks.access;
+    if (!access || !hostAllowed(access, req.headers.host) || !originAllowed(req)) return refuseUpgrade(socket, '403 Forbidden');
+    if (!hasCookie(access, req)) return refuseUpgrade(socket, '401 Unauthorized');
+    if (new URL(req.url ?? '/', 'http://ui.invalid').pathname !== '/live') return refuseUpgrade(socket, '404 Not Found');
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const page = new PageLink(ws, ctx, fleet);
+      pages.add(page);
+      fleet.pageOpened();
+      ws.on('close', () => {
+        pages.delete(page);
+        fleet.pageClosed();
+      });
+      page.send({ t: 'hello', servers: ctx.targets.map((t) => ({ name: t.name, key: t.key })), targetsFile: ctx.targetsFile, version: VERSION, uploadLimit });
+      if (ctx.targets.length > 0) page.send({ t: 'fleet', servers: fleet.servers });
+    });
+  });
+  return wss;
 }
