@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Command } from '../../src/server/index.js';
 import { compressNames } from '../../src/fleet/index.js';
 import { testCommands } from '../helpers/commands.js';
-import { runCli } from '../helpers/cli.js';
+import { BIN, runCli } from '../helpers/cli.js';
 import { freePort, onCleanup, startServer } from '../helpers/servers.js';
 
 /** A command whose answer is the server's release: the same on most servers, different on one (drift). */
@@ -128,5 +129,36 @@ describe('compressNames', () => {
     expect(compressNames(['web-1', 'web-2', 'web-3', 'web-7', 'db'])).toBe('web-[1-3,7],db');
     expect(compressNames(['web-01', 'web-02'])).toBe('web-01,web-02');
     expect(compressNames(['a'])).toBe('a');
+  });
+});
+
+describe('tcpcmd exec --targets, interrupted', () => {
+  it('Ctrl+C cancels the command on every server and exits 130', async () => {
+    const cancelled: string[] = [];
+    const hold = (name: string): Command => ({
+      name: 'hold',
+      usage: 'hold',
+      summary: 'prints started, then waits to be cancelled',
+      run: async (ctx) => {
+        await ctx.write('stdout', 'started\n');
+        await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+        cancelled.push(name);
+        return { exitCode: null };
+      },
+    });
+    const a = await startServer({ commands: [...testCommands, hold('a')] });
+    const b = await startServer({ commands: [...testCommands, hold('b')] });
+    const csv = await fleetCsv([`a,127.0.0.1,${a.port}`, `b,127.0.0.1,${b.port}`]);
+    const child = spawn(process.execPath, [BIN, 'exec', '--targets', csv, 'hold'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    onCleanup(() => void child.kill('SIGKILL'));
+    let stdout = '';
+    await new Promise<void>((resolve) => child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      if ((stdout.match(/started/g) ?? []).length === 2) resolve();
+    }));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    await expect.poll(() => [...cancelled].sort(), { timeout: 10_000 }).toEqual(['a', 'b']);
   });
 });
