@@ -10,6 +10,8 @@ import {
   parseAddress,
   runFrame,
   type Address,
+  type ErrorFrame,
+  type ReadyFrame,
   type ServerHello,
   type ServerMessage,
 } from '../protocol/index.js';
@@ -17,7 +19,7 @@ import { Connection, type FrameFeed } from './connection.js';
 import { readFrames } from './frame-reader.js';
 import { trustOnFirstUse, UntrustedServerError } from './server-trust.js';
 import { openSocket } from './socket.js';
-import type { ConnectOptions, RunOptions, RunResult } from './types.js';
+import type { ConnectOptions, RunOptions, RunResult, ServerInfo } from './types.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
@@ -89,27 +91,18 @@ async function connectOnce(address: Address, options: ConnectOptions, first?: Fi
   }
 }
 
-// size-allowance: the handshake as one state machine over the frames; to split: the hello/auth/ready steps apart from the socket set-up.
 async function handshake(address: Address, options: ConnectOptions, first: FirstRun | undefined, signal: AbortSignal, timedOutNow: () => boolean): Promise<Opened> {
   const where = formatAddress(address);
-  const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  const timedOut = (): TcpcmdError => new TcpcmdError(ErrorCode.CONNECT_FAILED, `cannot connect to ${where}: no answer within ${timeoutMs} ms — is the host up and is it a tcpcmd server?`);
-  const abortError = (): TcpcmdError =>
-    timedOutNow() ? timedOut() : new TcpcmdError(ErrorCode.INTERRUPTED, `connecting to ${where} was cancelled`);
+  const abortError = (): TcpcmdError => (timedOutNow()
+    ? new TcpcmdError(ErrorCode.CONNECT_FAILED, `cannot connect to ${where}: no answer within ${options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS} ms — is the host up and is it a tcpcmd server?`)
+    : new TcpcmdError(ErrorCode.INTERRUPTED, `connecting to ${where} was cancelled`));
 
-  let socket;
-  try {
-    socket = await openSocket(address, options.tls, signal);
-  } catch (err) {
-    if (signal.aborted && !(err instanceof TcpcmdError && err.code === ErrorCode.TLS_ERROR)) throw abortError();
-    throw err;
-  }
+  const socket = await openSocket(address, options.tls, signal).catch((err: unknown) => {
+    throw signal.aborted && !(err instanceof TcpcmdError && err.code === ErrorCode.TLS_ERROR) ? abortError() : err;
+  });
 
   const token = options.token ?? process.env.TCPCMD_TOKEN;
-  // The first run goes with the last frame of the handshake: the hello, or the auth. Frames before ready must fit the
-  // server's handshake limit; a run with stdin waits for ready, whose features say whether the server takes it.
-  const early = first && !first.options.stdin ? encodeFrame(runFrame(1, first.cmd, first.options)) : undefined;
-  const pipelined = early !== undefined && Buffer.byteLength(early) < HANDSHAKE_MAX_FRAME ? early : undefined;
+  const pipelined = pipelinedRun(first);
   let sent = false;
   return new Promise<Opened>((resolve, reject) => {
     let connection: Connection | undefined;
@@ -127,17 +120,12 @@ async function handshake(address: Address, options: ConnectOptions, first: First
 
     const onFrame = (message: ServerMessage): void => {
       if (feed) return feed.frame(message);
-      if (message.type === 'error') {
-        const hint = message.code === ErrorCode.AUTH_FAILED ? ' (check TCPCMD_TOKEN or --token-file: it must be the server\'s token)' : '';
-        return fail(new TcpcmdError(message.code, `${where}: ${message.message}${hint}`));
-      }
+      if (message.type === 'error') return fail(refusal(message, where));
       if (message.type === 'hello' && !hello) {
-        if (message.protocol !== PROTOCOL_VERSION) {
-          return fail(new TcpcmdError(ErrorCode.PROTOCOL_VERSION, `${where} speaks protocol ${message.protocol}, this client ${PROTOCOL_VERSION}: use matching tcpcmd versions`));
-        }
+        const refused = helloRefusal(message, where, token);
+        if (refused) return fail(refused);
         hello = message;
-        if (message.auth === 'token') {
-          if (!token) return fail(new TcpcmdError(ErrorCode.AUTH_REQUIRED, `${where} requires a token: set TCPCMD_TOKEN (or pass --token-file FILE, or give the target a token_env) to the server's token`));
+        if (message.auth === 'token' && token) {
           // node:crypto loads only for servers that ask for a token.
           void import('../protocol/auth.js').then(({ authProof }) => {
             sent = pipelined !== undefined;
@@ -148,16 +136,7 @@ async function handshake(address: Address, options: ConnectOptions, first: First
       }
       if (message.type === 'ready' && hello) {
         signal.removeEventListener('abort', onAbort);
-        connection = new Connection(socket, {
-          protocol: hello.protocol,
-          server: hello.server,
-          hostname: hello.hostname,
-          auth: hello.auth,
-          session: message.session,
-          commands: message.commands,
-          features: hello.features ?? [],
-          address: where,
-        }, (f) => (feed = f));
+        connection = new Connection(socket, serverInfo(hello, message, where), (f) => (feed = f));
         if (!first) return resolve({ connection });
         // Tracked before the frames after ready (its output) are read.
         return resolve({ connection, result: sent ? connection.trackSent(first.cmd, first.options) : connection.run(first.cmd, first.options) });
@@ -170,4 +149,45 @@ async function handshake(address: Address, options: ConnectOptions, first: First
     sent = pipelined !== undefined && !token;
     socket.write(ours + (sent ? pipelined : ''));
   });
+}
+
+/** Why the server's hello ends the handshake: another protocol, or a token asked for and none given. */
+function helloRefusal(hello: ServerHello, where: string, token: string | undefined): TcpcmdError | undefined {
+  if (hello.protocol !== PROTOCOL_VERSION) {
+    return new TcpcmdError(ErrorCode.PROTOCOL_VERSION, `${where} speaks protocol ${hello.protocol}, this client ${PROTOCOL_VERSION}: use matching tcpcmd versions`);
+  }
+  if (hello.auth === 'token' && !token) {
+    return new TcpcmdError(ErrorCode.AUTH_REQUIRED, `${where} requires a token: set TCPCMD_TOKEN (or pass --token-file FILE, or give the target a token_env) to the server's token`);
+  }
+  return undefined;
+}
+
+function serverInfo(hello: ServerHello, ready: ReadyFrame, where: string): ServerInfo {
+  return {
+    protocol: hello.protocol,
+    server: hello.server,
+    hostname: hello.hostname,
+    auth: hello.auth,
+    session: ready.session,
+    commands: ready.commands,
+    features: hello.features ?? [],
+    address: where,
+  };
+}
+
+/**
+ * The first run's frame, to go with the last frame of the handshake (the
+ * hello, or the auth). Frames before ready must fit the server's handshake
+ * limit; a run with stdin waits for ready, whose features say whether the
+ * server takes it.
+ */
+function pipelinedRun(first: FirstRun | undefined): string | undefined {
+  const early = first && !first.options.stdin ? encodeFrame(runFrame(1, first.cmd, first.options)) : undefined;
+  return early !== undefined && Buffer.byteLength(early) < HANDSHAKE_MAX_FRAME ? early : undefined;
+}
+
+/** The server's refusal during the handshake, said with where, and what to check for a wrong token. */
+function refusal(message: ErrorFrame, where: string): TcpcmdError {
+  const hint = message.code === ErrorCode.AUTH_FAILED ? " (check TCPCMD_TOKEN or --token-file: it must be the server's token)" : '';
+  return new TcpcmdError(message.code, `${where}: ${message.message}${hint}`);
 }
