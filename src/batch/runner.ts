@@ -28,7 +28,7 @@ import type { ProgressSnapshot } from './progress.js';
 import type { DoneSet } from './resume.js';
 import type { Shard } from './shard.js';
 import { Slots } from './slots.js';
-import { Tally, type Unreachable } from './summary.js';
+import { type RunsDone, Tally, type Unreachable } from './summary.js';
 import { type BatchTarget, targetLabel } from './targets.js';
 import type { ResultSink } from './writers/row-sink.js';
 
@@ -62,17 +62,8 @@ export interface RunnerOptions {
   onRow?: (row: OutputRow) => void;
 }
 
-export interface RunnerResult {
-  tally: Tally;
-  unreachable: Unreachable[];
-  /** Targets a connection was attempted to. */
-  targetsTried: number;
-  interrupted: boolean;
-  /** The output's reader went away: the runs after that were cancelled and not counted. */
-  readerGone: boolean;
-  /** Runs planned for this invocation. */
-  planned: number;
-}
+/** What the runs came to: the summary is made from it (summary.ts). */
+export type RunnerResult = RunsDone;
 
 /** Half the server's default frame limit (1 MiB), which also bounds the command text waiting in a session. */
 export const WINDOW_CHARS = 512 * 1024;

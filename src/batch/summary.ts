@@ -92,6 +92,7 @@ export interface RunsDone {
   /** Targets a connection was attempted to. */
   targetsTried: number;
   interrupted: boolean;
+  /** The output's reader went away: the runs after that were cancelled and not counted. */
   readerGone: boolean;
   /** Runs planned for this invocation. */
   planned: number;
