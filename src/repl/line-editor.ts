@@ -27,9 +27,39 @@ export interface LineEditorOptions {
 /** Lines read ahead of the REPL before reading pauses (a large piped script). */
 const MAX_QUEUED = 1000;
 
+/**
+ * Lines waiting, oldest first, taken from the front by index: Array#shift
+ * moved the hundreds of lines a piped script keeps waiting, on every line.
+ */
+class LineQueue {
+  private lines: string[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.lines.length - this.head;
+  }
+
+  push(line: string): void {
+    this.lines.push(line);
+  }
+
+  shift(): string | undefined {
+    if (this.head === this.lines.length) return undefined;
+    const line = this.lines[this.head++];
+    if (this.head === this.lines.length) {
+      this.lines = [];
+      this.head = 0;
+    } else if (this.head >= MAX_QUEUED) {
+      this.lines = this.lines.slice(this.head);
+      this.head = 0;
+    }
+    return line;
+  }
+}
+
 export class LineEditor {
   private rl: Interface;
-  private readonly queue: string[] = [];
+  private readonly queue = new LineQueue();
   private waiter: ((line: string | undefined) => void) | undefined;
   private ended = false;
   private suspended = false;
@@ -74,16 +104,21 @@ export class LineEditor {
     return rl;
   }
 
-  /** The next line; on a terminal the prompt is shown while waiting. Undefined at the end of input (Ctrl+D, EOF, close()). */
-  async nextLine(): Promise<string | undefined> {
+  /**
+   * The next line; on a terminal the prompt is shown while waiting. Undefined
+   * at the end of input (Ctrl+D, EOF, close()). Not an async function: a
+   * line already read comes in a promise made settled, without the
+   * machinery of an async call, and a piped script takes thousands.
+   */
+  nextLine(): Promise<string | undefined> {
     const { terminal, output } = this.options;
     const queued = this.queue.shift();
     if (queued !== undefined) {
       if (terminal) output.write(`${this.promptText}${queued}\n`); // show what runs next, as a shell does with type-ahead
       else if (this.readPaused && this.queue.length < MAX_QUEUED / 2) this.resumeReading();
-      return queued;
+      return Promise.resolve(queued);
     }
-    if (this.ended) return undefined;
+    if (this.ended) return Promise.resolve(undefined);
     if (!terminal && this.readPaused) this.resumeReading();
     return new Promise<string | undefined>((resolve) => {
       this.waiter = (line) => {

@@ -38,6 +38,9 @@ interface Entry {
   dropped?: boolean;
 }
 
+/** What send() returns when the window has room: one settled promise, not one per command. */
+const ROOM = Promise.resolve();
+
 export class Pipeline {
   /** Sent and not yet printed, oldest first: the first one's output prints as it comes. */
   private readonly entries: Entry[] = [];
@@ -52,8 +55,11 @@ export class Pipeline {
     return this.entries.length;
   }
 
-  /** Sends `command` on `conn`; resolves once there is room in the window for the next one. */
-  async send(conn: Connection, command: string, options: Pick<RunOptions, 'timeout'>): Promise<void> {
+  /**
+   * Sends `command` on `conn`; resolves once there is room in the window for
+   * the next one (at once, with one shared settled promise, when there is).
+   */
+  send(conn: Connection, command: string, options: Pick<RunOptions, 'timeout'>): Promise<void> {
     const entry: Entry = { command, sentAt: Date.now(), held: [] };
     this.entries.push(entry);
     this.chars += command.length;
@@ -61,13 +67,21 @@ export class Pipeline {
       if (this.entries[0] === entry) this.hooks.print(stream, data);
       else entry.held.push([stream, data]);
     };
-    conn.run(command, { ...options, signal: this.controller.signal, onOutput }).then(
+    const runOptions: RunOptions = { signal: this.controller.signal, onOutput };
+    if (options.timeout !== undefined) runOptions.timeout = options.timeout;
+    conn.run(command, runOptions).then(
       (result) => this.settled(entry, { result }),
       (error: unknown) => this.settled(entry, { error }),
     );
-    while (this.entries.length >= this.limits.window || (this.entries.length > 1 && this.chars > this.limits.windowChars)) {
-      await new Promise<void>((resolve) => (this.wake = resolve));
-    }
+    return this.full() ? this.room() : ROOM;
+  }
+
+  private full(): boolean {
+    return this.entries.length >= this.limits.window || (this.entries.length > 1 && this.chars > this.limits.windowChars);
+  }
+
+  private async room(): Promise<void> {
+    while (this.full()) await new Promise<void>((resolve) => (this.wake = resolve));
   }
 
   /** Resolves once every command sent has been answered and printed. */

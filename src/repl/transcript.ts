@@ -97,16 +97,18 @@ export class Transcript {
    */
   add(row: TranscriptRow, throughNow = true): OutputRow {
     const numbered: OutputRow = { ...row, seq: ++this.seq };
-    for (const sink of [this.spool, this.record]) {
-      if (!sink) continue;
-      sink.push(numbered);
-      if (throughNow) sink.flush();
-      if (sink.error && !this.reported.has(sink)) {
-        this.reported.add(sink);
-        this.warn(`${sink === this.record ? 'recording stopped' : '.save will miss rows'}: ${sink.error.message}`);
-      }
-    }
+    this.write(this.spool, numbered, throughNow);
+    if (this.record) this.write(this.record, numbered, throughNow);
     return numbered;
+  }
+
+  private write(sink: RowSink, row: OutputRow, throughNow: boolean): void {
+    sink.push(row);
+    if (throughNow) sink.flush();
+    if (sink.error && !this.reported.has(sink)) {
+      this.reported.add(sink);
+      this.warn(`${sink === this.record ? 'recording stopped' : '.save will miss rows'}: ${sink.error.message}`);
+    }
   }
 
   /** `.save`: the session so far, as a transcript CSV. */
