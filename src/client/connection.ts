@@ -125,7 +125,9 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
       this.pending.add(id, run);
       const { timeout } = options;
       if (timeout !== undefined) run.timer = setTimeout(() => this.giveUp(id, timeout), timeout + CLIENT_TIMEOUT_GRACE_MS);
-      if (send) this.send(runFrame(id, cmd, options));
+      // The only run in flight leaves at once; runs sent while others wait are gathered into one write.
+      if (send && this.pending.size === 1) this.writer.writeNow(encodeFrame(runFrame(id, cmd, options)));
+      else if (send) this.send(runFrame(id, cmd, options));
       if (options.stdin) void this.sendStdin(id, run, options.stdin);
     });
   }

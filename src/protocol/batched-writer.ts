@@ -83,6 +83,16 @@ export class BatchedWriter {
     return this.sink.writableLength < this.sink.writableHighWaterMark;
   }
 
+  /**
+   * Writes `text` at once when nothing is gathered (a lone request: there is
+   * nothing to wait for), else gathers it as `write` does. For a caller that
+   * knows nothing else is on its way, e.g. a client with no run in flight.
+   */
+  writeNow(text: string | Uint8Array): boolean {
+    if (this.parts.length > 0 || this.sink.destroyed || this.sink.writableEnded) return this.write(text);
+    return this.sink.write(text);
+  }
+
   /** Writes what is gathered now (call before ending the socket). */
   flush(): void {
     if (this.parts.length === 0) return;

@@ -45,6 +45,19 @@ describe('BatchedWriter', () => {
     expect(beforeNextTurn).toEqual(['a\nb\n']);
   });
 
+  it('writeNow: a frame with nothing gathered before it leaves at once; otherwise it joins the batch, in order', async () => {
+    const { stream, writes, release } = sink();
+    const writer = new BatchedWriter(stream);
+    writer.writeNow('lone\n');
+    expect(writes).toEqual(['lone\n']);
+    release();
+    writer.write('a\n');
+    writer.writeNow('b\n');
+    expect(writes).toEqual(['lone\n']);
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toEqual(['lone\n', 'a\nb\n']);
+  });
+
   it('a paced writer (log lines) writes every line, in order, a gap after its last write', async () => {
     const writes: string[] = [];
     const stream = new Writable({ decodeStrings: false, write: (chunk: string, _enc, done) => (writes.push(chunk), done()) });
