@@ -10,33 +10,9 @@ import {
   runFrame,
   type RunId,
   type ServerMessage,
-  type StreamName,
 } from '../protocol/index.js';
 import { PendingRuns, type PendingRun } from './pending-runs.js';
-import type { RunOptions, RunResult, ServerInfo } from './types.js';
-
-export interface OutputChunk {
-  stream: StreamName;
-  data: string;
-}
-
-/**
- * A run whose output is read as an async iterator; `result` settles when it
- * ends. Read it (or `break`): output not read yet is held, and past
- * STREAM_HIGH_WATER chunks the connection stops reading from the server
- * until the loop catches up, so a run that is never read never ends.
- * Leaving the loop early (`break`, `return`, a throw) cancels the run.
- */
-export interface RunStream extends AsyncIterable<OutputChunk> {
-  readonly result: Promise<RunResult>;
-  /** Chunks received and not yet read. */
-  readonly buffered: number;
-}
-
-export interface StreamOptions extends Omit<RunOptions, 'onOutput'> {
-  /** Chunks held before the connection stops reading from the server. Default STREAM_HIGH_WATER. */
-  highWaterMark?: number;
-}
+import type { OutputChunk, RunOptions, RunResult, RunStream, ServerInfo, StreamOptions } from './types.js';
 
 /**
  * How `connect()` hands a connection the frames it reads after the handshake;

@@ -1,6 +1,17 @@
 export { connect, connectAndRun, DEFAULT_CONNECT_TIMEOUT_MS } from './connect.js';
-export { Connection, STREAM_HIGH_WATER, type OutputChunk, type RunStream, type StreamOptions } from './connection.js';
-export type { ConnectOptions, KnownHostsOptions, RunOptions, RunResult, ServerInfo, TlsOptions, TrustQuestion } from './types.js';
+export { Connection, STREAM_HIGH_WATER } from './connection.js';
+export type {
+  ConnectOptions,
+  KnownHostsOptions,
+  OutputChunk,
+  RunOptions,
+  RunResult,
+  RunStream,
+  ServerInfo,
+  StreamOptions,
+  TlsOptions,
+  TrustQuestion,
+} from './types.js';
 export { hostKey, knownHostsPath, lookupKnownHost, normalizeFingerprint, rememberHost, type KnownHostMatch } from './known-hosts.js';
 export { UntrustedServerError, checkServerCertificate } from './server-trust.js';
 export { terminalConfirm } from './terminal-confirm.js';

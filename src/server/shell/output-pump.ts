@@ -30,75 +30,89 @@ export interface OutputPump {
  * and listeners per stream were a measurable part of a short run.
  */
 export function pumpOutput(stream: Readable, name: StreamName, write: Write): OutputPump {
-  let progress = 0;
-  let writing = false;
-  let ended = false;
+  return new Pump(stream, name, write);
+}
+
+class Pump implements OutputPump {
+  readonly done: Promise<void>;
+  progress = 0;
+  writing = false;
+  ended = false;
   /** No more chunks will come: the stream ended, broke or was stopped. */
-  let closed = false;
-  const queue: Buffer[] = [];
-  let resolveDone!: () => void;
-  let rejectDone!: (error: unknown) => void;
-  const done = new Promise<void>((resolve, reject) => {
-    resolveDone = resolve;
-    rejectDone = reject;
-  });
-  const finish = (error?: { cause: unknown }): void => {
-    if (ended) return;
-    ended = true;
-    stream.off('data', onData);
-    if (error) rejectDone(error.cause);
-    else resolveDone();
+  #closed = false;
+  readonly #queue: Buffer[] = [];
+  #resolveDone: () => void = () => {};
+  #rejectDone: (error: unknown) => void = () => {};
+
+  constructor(
+    private readonly stream: Readable,
+    private readonly name: StreamName,
+    private readonly write: Write,
+  ) {
+    this.done = new Promise<void>((resolve, reject) => {
+      this.#resolveDone = resolve;
+      this.#rejectDone = reject;
+    });
+    stream.on('data', this.#onData);
+    stream.once('end', this.#onClosed);
+    stream.once('close', this.#onClosed);
+    stream.on('error', this.#onClosed);
+  }
+
+  stop(): void {
+    this.stream.destroy();
+  }
+
+  readonly #onData = (chunk: Buffer): void => {
+    this.progress += 1;
+    if (chunk.length === 0) return;
+    this.#queue.push(chunk);
+    this.stream.pause();
+    if (!this.writing) this.#next();
   };
-  const next = (): void => {
-    const chunk = queue.shift();
+
+  // Stopped, or the pipe broke: what was read is still sent; the output simply ends there.
+  readonly #onClosed = (): void => {
+    this.#closed = true;
+    if (!this.writing && this.#queue.length === 0) this.#finish();
+  };
+
+  #next(): void {
+    const chunk = this.#queue.shift();
     if (chunk === undefined) {
-      if (closed) finish();
-      else stream.resume();
+      if (this.#closed) this.#finish();
+      else this.stream.resume();
       return;
     }
-    writing = true;
+    this.writing = true;
     let written: Promise<void>;
     try {
-      written = write(name, chunk);
+      written = this.write(this.name, chunk);
     } catch (cause) {
       written = Promise.reject(cause);
     }
-    written.then(
-      () => {
-        writing = false;
-        progress += 1;
-        next();
-      },
-      (cause: unknown) => {
-        writing = false;
-        progress += 1;
-        queue.length = 0;
-        stream.destroy();
-        finish({ cause });
-      },
-    );
+    written.then(this.#written, this.#failed);
+  }
+
+  readonly #written = (): void => {
+    this.writing = false;
+    this.progress += 1;
+    this.#next();
   };
-  const onData = (chunk: Buffer): void => {
-    progress += 1;
-    if (chunk.length === 0) return;
-    queue.push(chunk);
-    stream.pause();
-    if (!writing) next();
+
+  readonly #failed = (cause: unknown): void => {
+    this.writing = false;
+    this.progress += 1;
+    this.#queue.length = 0;
+    this.stream.destroy();
+    this.#finish({ cause });
   };
-  // Stopped, or the pipe broke: what was read is still sent; the output simply ends there.
-  const onClosed = (): void => {
-    closed = true;
-    if (!writing && queue.length === 0) finish();
-  };
-  stream.on('data', onData);
-  stream.once('end', onClosed);
-  stream.once('close', onClosed);
-  stream.on('error', onClosed);
-  return {
-    done,
-    get progress() { return progress; },
-    get writing() { return writing; },
-    get ended() { return ended; },
-    stop() { stream.destroy(); },
-  };
+
+  #finish(error?: { cause: unknown }): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.stream.off('data', this.#onData);
+    if (error) this.#rejectDone(error.cause);
+    else this.#resolveDone();
+  }
 }
