@@ -6,7 +6,7 @@
  * the `data` feature still give. The one reader of both dashboards: `tcpcmd
  * top` and the web page.
  */
-import type { RunData, RunDataKind } from '../protocol/index.js';
+import type { RunData, RunDataKind } from '../protocol/metrics.js';
 
 /** What is read of a run: its text, its data when the server sent some, its error. */
 export interface Answer {

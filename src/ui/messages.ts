@@ -2,6 +2,7 @@
  * What the page and the `ui` process say to each other over the WebSocket,
  * one JSON object per message. Types only: the page imports them too.
  */
+import type { HostFigures } from '../client/metrics.js';
 
 /** A server of servers.csv, as the page sees it (never its token). */
 export interface ListedServer {
@@ -10,16 +11,11 @@ export interface ListedServer {
   key: string;
 }
 
-export interface Metrics {
-  at: number;
-  cpuPercent: number | null;
-  ramPercent: number | null;
-  ramUsedBytes: number | null;
-  ramTotalBytes: number | null;
-  diskPercent: number | null;
-  diskUsedBytes: number | null;
-  diskTotalBytes: number | null;
-}
+/** One poll's figures of a server, as the dashboard draws them. */
+export type Metrics = Pick<
+  HostFigures,
+  'cpuPercent' | 'ramPercent' | 'ramUsedBytes' | 'ramTotalBytes' | 'diskPercent' | 'diskUsedBytes' | 'diskTotalBytes'
+> & { at: number };
 
 export interface FleetServer extends ListedServer {
   state: 'connecting' | 'up' | 'down';
