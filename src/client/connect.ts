@@ -56,10 +56,21 @@ interface Opened {
   result?: Promise<RunResult>;
 }
 
+/**
+ * Tries a connection turned away before anything ran takes: a server under a
+ * connection flood closes a connection it has not heard from yet, or refuses
+ * with TOO_MANY_SESSIONS, to make room (docs/security.md); ssh's
+ * ConnectionAttempts, on by default here.
+ */
+export const CONNECT_ATTEMPTS = 3;
+
+/** Errors of a connection closed or refused before the server read anything of it: trying again runs nothing twice. */
+const turnedAway = new WeakSet<TcpcmdError>();
+
 async function connectWith(target: string | Address, options: ConnectOptions, first?: FirstRun): Promise<Opened> {
   const address = typeof target === 'string' ? parseAddress(target) : target;
   try {
-    return await connectOnce(address, options, first);
+    return await connectAttempts(address, options, first);
   } catch (err) {
     // A TLS server seen for the first time: ask (with no timer running and no connection held open), then connect again.
     const known = typeof options.tls === 'object' ? options.tls.knownHosts : undefined;
@@ -68,6 +79,30 @@ async function connectWith(target: string | Address, options: ConnectOptions, fi
       throw new TcpcmdError(ErrorCode.TLS_ERROR, `certificate verification failed: ${err.question.where} was not accepted (its SHA-256 fingerprint is ${err.question.fingerprint})`);
     }
     return connectOnce(address, options, first);
+  }
+}
+
+/**
+ * Marks a handshake's error as worth another attempt: a close before the
+ * server's hello (it answers a hello at once, so it read nothing of this
+ * connection), or a TOO_MANY_SESSIONS refusal (before any command).
+ */
+function markTurnedAway(turned: boolean, err: TcpcmdError): TcpcmdError {
+  if (turned) turnedAway.add(err);
+  return err;
+}
+
+/** Up to CONNECT_ATTEMPTS connections, a short random pause apart, while the server turns them away unheard and the connect timeout is not spent. */
+async function connectAttempts(address: Address, options: ConnectOptions, first?: FirstRun): Promise<Opened> {
+  const until = performance.now() + (options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connectOnce(address, options, first);
+    } catch (err) {
+      const pause = 50 + Math.random() * 150 * attempt;
+      if (!(err instanceof TcpcmdError) || !turnedAway.has(err) || attempt >= CONNECT_ATTEMPTS || options.signal?.aborted || performance.now() + pause >= until) throw err;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
   }
 }
 
@@ -115,12 +150,13 @@ async function handshake(address: Address, options: ConnectOptions, first: First
     };
     const onAbort = (): void => fail(abortError());
     signal.addEventListener('abort', onAbort, { once: true });
-    socket.on('error', (err) => connection ? undefined : fail(new TcpcmdError(ErrorCode.CONNECT_FAILED, `connection to ${where} failed during the handshake: ${err.message}`, { cause: err })));
-    socket.on('close', () => connection ? undefined : fail(new TcpcmdError(ErrorCode.CONNECT_FAILED, `${where} closed the connection during the handshake without saying why: it may be at its connection limit (try again in a moment)${options.tls ? '' : ', or it speaks TLS (then add --tls)'}`)));
+    const unheard = (err: TcpcmdError): TcpcmdError => markTurnedAway(!hello && !options.tls, err);
+    socket.on('error', (err) => connection ? undefined : fail(unheard(new TcpcmdError(ErrorCode.CONNECT_FAILED, `connection to ${where} failed during the handshake: ${err.message}`, { cause: err }))));
+    socket.on('close', () => connection ? undefined : fail(unheard(new TcpcmdError(ErrorCode.CONNECT_FAILED, `${where} closed the connection during the handshake without saying why: it may be at its connection limit (try again in a moment)${options.tls ? '' : ', or it speaks TLS (then add --tls)'}`))));
 
     const onFrame = (message: ServerMessage): void => {
       if (feed) return feed.frame(message);
-      if (message.type === 'error') return fail(refusal(message, where));
+      if (message.type === 'error') return fail(markTurnedAway(message.code === ErrorCode.TOO_MANY_SESSIONS, refusal(message, where)));
       if (message.type === 'hello' && !hello) {
         const refused = helloRefusal(message, where, token);
         if (refused) return fail(refused);

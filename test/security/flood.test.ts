@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { connect } from '../../src/client/index.js';
@@ -123,6 +124,38 @@ describe('session slots: a budget for handshakes, per address, idle on whole fra
     expect((await conn.run('echo in')).stdout).toBe('in\n');
     await conn.close();
     expect(await eventually(() => silent.some((s) => s.closed))).toBe(true);
+  });
+
+  it('a client closed or refused for room before the server heard it tries again (3 attempts); once the server spoke, it does not', async () => {
+    const { port } = await startServer({ token: TOKEN });
+    // In front of the real server: turns away the first `unheard` connections as a flooded server does, then passes them through.
+    const front = async (turnAway: (socket: net.Socket, n: number) => boolean): Promise<{ port: number; seen: () => number }> => {
+      let n = 0;
+      const relay = net.createServer((socket) => {
+        socket.on('error', () => {});
+        if (turnAway(socket, ++n)) return;
+        const back = net.connect({ host: '127.0.0.1', port });
+        back.on('error', () => socket.destroy());
+        socket.pipe(back).pipe(socket);
+        socket.on('close', () => back.destroy());
+      });
+      onCleanup(() => void relay.close());
+      await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+      return { port: (relay.address() as net.AddressInfo).port, seen: () => n };
+    };
+    const tooMany = JSON.stringify({ type: 'error', code: 'TOO_MANY_SESSIONS', message: 'full', fatal: true }) + '\n';
+    const flooded = await front((socket, n) => (n === 1 ? socket.destroy() : n === 2 ? socket.end(tooMany) : undefined, n <= 2));
+    const conn = await connect(`127.0.0.1:${flooded.port}`, { token: TOKEN });
+    expect((await conn.run('echo in')).stdout).toBe('in\n');
+    await conn.close();
+    expect(flooded.seen()).toBe(3);
+    const full = await front((socket) => (socket.end(tooMany), true));
+    await expect(connect(`127.0.0.1:${full.port}`, { token: TOKEN })).rejects.toMatchObject({ code: 'TOO_MANY_SESSIONS' });
+    expect(full.seen()).toBe(3);
+    // The server's hello came: what was sent after it may have been read, so a close then is the answer, not tried again.
+    const spoke = await front((socket) => (socket.end(JSON.stringify({ type: 'hello', protocol: 1, server: 'x', version: '0', auth: 'token', nonce: '00', features: [] }) + '\n'), true));
+    await expect(connect(`127.0.0.1:${spoke.port}`, { token: TOKEN })).rejects.toBeDefined();
+    expect(spoke.seen()).toBe(1);
   });
 
   it('--idle-timeout counts whole frames: a byte a second does not keep a session', async () => {
