@@ -94,7 +94,12 @@ export class Admission {
     const ticket = this.gate.admit(address, () => {
       const message = 'closed during the handshake to make room for others: it had sent nothing, or nothing whole for a while; try again';
       // A session is told why, as any refusal (its log line is counted per address); a TLS handshake cannot be.
-      if (session) return session.fail(ErrorCode.TOO_MANY_SESSIONS, message);
+      if (session) {
+        // Told why, then gone for sure: a session that had already failed ignores fail(), and a place freed must free its socket too.
+        session.fail(ErrorCode.TOO_MANY_SESSIONS, message);
+        setTimeout(() => current.destroy(), REFUSAL_WAIT_MS).unref();
+        return;
+      }
       this.repeats.note(address, 'closed to make room', { event: 'refused', peer, code: ErrorCode.TOO_MANY_SESSIONS, message });
       current.destroy();
     });
