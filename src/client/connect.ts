@@ -62,7 +62,7 @@ interface Opened {
  * with TOO_MANY_SESSIONS, to make room (docs/security.md); ssh's
  * ConnectionAttempts, on by default here.
  */
-export const CONNECT_ATTEMPTS = 3;
+export const CONNECT_ATTEMPTS = 6;
 
 /** Errors of a connection closed or refused before the server read anything of it: trying again runs nothing twice. */
 const turnedAway = new WeakSet<TcpcmdError>();

@@ -3,6 +3,7 @@ import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { connect } from '../../src/client/index.js';
+import { CONNECT_ATTEMPTS } from '../../src/client/connect.js';
 import { authProof } from '../../src/protocol/auth.js';
 import { HANDSHAKE_MAX_FRAME, MAX_FRAME_DEPTH, nestsWithin, parseClientMessage } from '../../src/protocol/index.js';
 import { runCli, startCliServer, type CliServer } from '../helpers/cli.js';
@@ -126,7 +127,7 @@ describe('session slots: a budget for handshakes, per address, idle on whole fra
     expect(await eventually(() => silent.some((s) => s.closed))).toBe(true);
   });
 
-  it('a client closed or refused for room before the server heard it tries again (3 attempts); once the server spoke, it does not', async () => {
+  it('a client closed or refused for room before the server heard it tries again (CONNECT_ATTEMPTS in all); once the server spoke, it does not', async () => {
     const { port } = await startServer({ token: TOKEN });
     // In front of the real server: turns away the first `unheard` connections as a flooded server does, then passes them through.
     const front = async (turnAway: (socket: net.Socket, n: number) => boolean): Promise<{ port: number; seen: () => number }> => {
@@ -151,7 +152,7 @@ describe('session slots: a budget for handshakes, per address, idle on whole fra
     expect(flooded.seen()).toBe(3);
     const full = await front((socket) => (socket.end(tooMany), true));
     await expect(connect(`127.0.0.1:${full.port}`, { token: TOKEN })).rejects.toMatchObject({ code: 'TOO_MANY_SESSIONS' });
-    expect(full.seen()).toBe(3);
+    expect(full.seen()).toBe(CONNECT_ATTEMPTS);
     // The server's hello came: what was sent after it may have been read, so a close then is the answer, not tried again.
     const spoke = await front((socket) => (socket.end(JSON.stringify({ type: 'hello', protocol: 1, server: 'x', version: '0', auth: 'token', nonce: '00', features: [] }) + '\n'), true));
     await expect(connect(`127.0.0.1:${spoke.port}`, { token: TOKEN })).rejects.toBeDefined();
