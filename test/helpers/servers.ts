@@ -80,7 +80,7 @@ export class RawClient {
   }
 
   /** Frames until (and including) the done frame of `id`. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test frames are inspected loosely (any field of any frame type)
   async untilDone(id: string | number, ms = 5_000): Promise<any[]> {
     const frames = [];
     for (;;) {
