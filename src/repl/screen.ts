@@ -18,6 +18,9 @@ export interface ScreenOptions {
   env: NodeJS.ProcessEnv;
 }
 
+/** What the prompt says of the link to the server. */
+export type LinkState = 'connected' | 'idle' | 'disconnected';
+
 export class Screen {
   readonly paint: Painter;
   readonly terminal: boolean;
@@ -62,9 +65,10 @@ export class Screen {
     this.say(this.paint.yellow(text));
   }
 
-  /** `where> `, or `where (disconnected)> `. */
-  setPrompt(where: string, connected: boolean): void {
-    this.editor?.setPrompt(connected ? `${where}> ` : `${where} ${this.paint.red('(disconnected)')}> `);
+  /** `where> `; `where (idle)> ` after the server closed an idle session; `where (disconnected)> ` after a loss. */
+  setPrompt(where: string, state: LinkState): void {
+    const tag = state === 'idle' ? ` ${this.paint.dim('(idle)')}` : state === 'disconnected' ? ` ${this.paint.red('(disconnected)')}` : '';
+    this.editor?.setPrompt(`${where}${tag}> `);
   }
 
   /** Asks a question (enquirer) while the line editor, if any, steps aside. */

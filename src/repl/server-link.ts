@@ -40,6 +40,8 @@ export class ServerLink {
   address = '';
   /** The server's commands, kept from the last connection for completion while disconnected. */
   commands: readonly string[] = [];
+  /** The server closed the session for idleness: the next command reconnects. */
+  private idle = false;
 
   constructor(
     private readonly options: ReplOptions,
@@ -87,13 +89,16 @@ export class ServerLink {
     this.address = address;
     this.commands = session.connection?.info.commands ?? [];
     const { paint } = this.screen;
+    this.idle = false;
     session.on('disconnected', (err) => {
+      this.idle = err.code === ErrorCode.IDLE_TIMEOUT;
       this.refreshPrompt();
       // An idle close is the server's choice, not a loss: no reconnecting until there is something to send.
       if (err.code === ErrorCode.IDLE_TIMEOUT) this.screen.say(paint.dim(`${label} closed the connection: ${describe(err, address)}; your next command reconnects`));
       else this.screen.say(paint.yellow(`connection to ${label} lost: ${describe(err, address)}; reconnecting…`));
     });
     session.on('reconnected', (conn) => {
+      this.idle = false;
       this.commands = conn.info.commands;
       this.refreshPrompt();
       this.screen.say(paint.green(`reconnected to ${label}`));
@@ -111,7 +116,7 @@ export class ServerLink {
   }
 
   refreshPrompt(): void {
-    this.screen.setPrompt(this.where, this.session?.connection !== undefined);
+    this.screen.setPrompt(this.where, this.session?.connection !== undefined ? 'connected' : this.idle ? 'idle' : 'disconnected');
   }
 
   async close(): Promise<void> {

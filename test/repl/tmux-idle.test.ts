@@ -12,7 +12,7 @@ describe.skipIf(withoutTmux())('tcpcmd connect after an idle close (tmux)', () =
     const t = await Tmux.start(['connect', server.target]);
     const notice = `${server.target} closed the connection: idle for 1000 ms (IDLE_TIMEOUT); your next command reconnects`;
     await t.waitFor(notice);
-    await t.waitFor(`${server.target} (disconnected)> `);
+    await t.waitFor(`${server.target} (idle)> `);
 
     // Three idle periods go by, measured by another client closed for idleness three times over.
     for (let i = 0; i < 3; i++) {
