@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/client/index.js';
-import { confirmationFor } from '../../src/repl/confirm.js';
+import { confirmationFor } from '../../src/protocol/confirmation.js';
 import { colorWanted } from '../../src/repl/batch-api.js';
 import { painter, statusLine } from '../../src/repl/render.js';
 

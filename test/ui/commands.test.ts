@@ -119,8 +119,24 @@ describe.skipIf(noBrowser)('tcpcmd ui in a browser: connect and commands', () =>
     expect(await page.getByRole('tab').count()).toBe(2);
   });
 
+  it('asks before reset; no sends nothing, and the command stays in the field', async () => {
+    await page.getByRole('tab', { name: new RegExp(`^web-1`) }).click();
+    const questions: string[] = [];
+    page.once('dialog', (dialog) => {
+      questions.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.getByLabel('Command', { exact: true }).fill('reset');
+    await page.getByLabel('Command', { exact: true }).press('Enter');
+    await seen(page.locator('#status'), /not sent: reset/);
+    expect(questions).toEqual(['Reset the server (every session on it is closed) at web-1?']);
+    expect(await page.getByLabel('Command', { exact: true }).inputValue()).toBe('reset');
+    expect(await page.getByRole('log').and(page.locator(':visible')).textContent()).not.toContain('reset');
+  });
+
   it('says when reset drops the connection, and when it is back', async () => {
     await page.getByRole('tab', { name: new RegExp(`^web-1`) }).click();
+    page.once('dialog', (dialog) => void dialog.accept());
     await page.getByLabel('Command', { exact: true }).fill('reset');
     await page.getByLabel('Command', { exact: true }).press('Enter');
     const log = page.getByRole('log').and(page.locator(':visible'));

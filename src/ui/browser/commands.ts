@@ -3,6 +3,7 @@
  * <pre> with role=log, stderr set apart), a command line with history and the
  * server's own commands as suggestions, Send, Cancel and Clear.
  */
+import { confirmationFor } from '../../protocol/confirmation.js';
 import type { RunEnd, UiMessage } from '../messages.js';
 import { $, el, formatMs, setDownloads } from './dom.js';
 import type { Live } from './live.js';
@@ -205,6 +206,9 @@ export class Commands {
     const tab = this.current;
     const command = this.input.value.trim();
     if (!tab || tab.running !== null || command === '') return;
+    // Asked as the REPL asks; the command stays in the field when the answer is no.
+    const question = confirmationFor(command, tab.name);
+    if (question !== undefined && !window.confirm(question)) return void this.setStatus('warn', `not sent: ${command}`);
     if (this.history.at(-1) !== command) this.history.push(command);
     this.historyAt = this.history.length;
     this.input.value = '';

@@ -1,0 +1,16 @@
+/**
+ * `kill` and `reset` affect everyone on a server, so every client asks before
+ * sending them: the REPL on a terminal, the web page with a dialog. Plain
+ * code with no imports, so the browser bundle shares it.
+ */
+const WHAT: Record<string, string> = {
+  kill: 'Stop the server',
+  reset: 'Reset the server (every session on it is closed)',
+};
+
+/** The question to ask before sending `line`, or undefined when it needs none. */
+export function confirmationFor(line: string, where: string): string | undefined {
+  const word = line.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
+  const what = Object.hasOwn(WHAT, word) ? WHAT[word] : undefined;
+  return what ? `${what} at ${where}?` : undefined;
+}
