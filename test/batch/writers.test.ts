@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { OUTPUT_COLUMNS, type OutputRow } from '../../src/batch/columns.js';
 import { type ByteSink, RowSink, createSink, fileSink, streamSink } from '../../src/batch/writers/index.js';
 import { csvFormat } from '../../src/batch/writers/csv.js';
-import { xmlAttr, xmlText } from '../../src/batch/writers/junit.js';
+import { BASE64_MARK, xmlAttr, xmlText } from '../../src/batch/writers/junit.js';
 import { Collect, useTempDir } from './helpers.js';
 
 const t = useTempDir();
@@ -102,6 +102,17 @@ describe('formats parse back to the rows', () => {
     expect(failed?.children[2]?.text).toBe('oops\uFFFD[31m red\uFFFD\n'); // control characters are not allowed in XML 1.0
     expect(cases[3]?.children[0]?.attrs).toEqual({ message: 'UNKNOWN_COMMAND: unknown command "x" <did you mean y?>', type: 'UNKNOWN_COMMAND' });
     expect(cases[4]?.children[0]?.attrs.type).toBe('TIMEOUT');
+  });
+
+  it('junit: output that was not text is marked as base64 on its first line', async () => {
+    const bytes = Buffer.from([0x1f, 0x8b, 0x00, 0xff]).toString('base64');
+    const xml = await writeAll('junit', [row(1, { status: 'failed', exit_code: 1, stdout: bytes, stderr: Buffer.from('e').toString('base64'), output_encoding: 'base64' })]);
+    const testcase = parseXml(xml).children[0]?.children[0];
+    expect(testcase?.children.map((c) => [c.name, c.text])).toEqual([
+      ['failure', expect.any(String)],
+      ['system-out', `${BASE64_MARK}\n${bytes}`],
+      ['system-err', `${BASE64_MARK}\nZQ==`],
+    ]);
   });
 
   it('escapes XML text and attributes', () => {

@@ -24,6 +24,9 @@ export function xmlAttr(text: string): string {
   return xmlText(text).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
 }
 
+/** The first line of `<system-out>`/`<system-err>` when they hold base64, not the output itself. */
+export const BASE64_MARK = '[not text: the base64 of the output bytes follows]';
+
 function seconds(ms: number): string {
   return (ms / 1000).toFixed(3);
 }
@@ -46,8 +49,10 @@ function testcaseXml(row: OutputRow): string {
     ].join('\n');
     body = `      <${tag} message="${why}" type="${xmlAttr(type)}">${xmlText(detail)}</${tag}>\n`;
   }
-  if (row.stdout !== '') body += `      <system-out>${xmlText(row.stdout)}</system-out>\n`;
-  if (row.stderr !== '') body += `      <system-err>${xmlText(row.stderr)}</system-err>\n`;
+  // Output that was not text is kept as base64 (as in the other formats); JUnit has no field to say so, so its first line does.
+  const mark = row.output_encoding === 'base64' ? `${BASE64_MARK}\n` : '';
+  if (row.stdout !== '') body += `      <system-out>${mark}${xmlText(row.stdout)}</system-out>\n`;
+  if (row.stderr !== '') body += `      <system-err>${mark}${xmlText(row.stderr)}</system-err>\n`;
   return `${open}>\n${body}    </testcase>\n`;
 }
 
