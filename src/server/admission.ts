@@ -1,7 +1,7 @@
 import type net from 'node:net';
 import { ErrorCode, encodeFrame, type ErrorInfo } from '../protocol/index.js';
 import type { AuthPenalties } from './auth-penalty.js';
-import { HandshakeGate, isRefusal, type HandshakeTicket } from './handshake-gate.js';
+import { HandshakeGate, type HandshakeTicket } from './handshake-gate.js';
 import type { Logger } from './log.js';
 import { RepeatedLog } from './log-repeats.js';
 import type { ResolvedServeOptions } from './options.js';
@@ -9,10 +9,11 @@ import { isLoopback, peerName } from './peer.js';
 import { upgradeToTls, type ServerTls } from './tls-upgrade.js';
 
 /**
- * Sockets allowed beyond the sessions and the handshakes in progress
- * (--max-sessions + --max-startups): room to tell a refused client why
- * (TOO_MANY_SESSIONS, PROTECTED_MODE). Past it the kernel's connection is
- * closed at once, so no flood of connections grows the server's memory.
+ * Sockets allowed beyond the sessions, the handshakes in progress and as
+ * many again not judged yet (--max-sessions + 2 × --max-startups): room to
+ * tell a refused client why (TOO_MANY_SESSIONS, PROTECTED_MODE). Past it the
+ * kernel's connection is closed at once, so no flood of connections grows
+ * the server's memory.
  */
 export const REFUSAL_HEADROOM = 64;
 
@@ -66,10 +67,10 @@ export class Admission {
     return this.gate.size;
   }
 
-  /** The listener's connection cap: sessions, handshakes, and room to say no. */
+  /** The listener's connection cap: sessions, handshakes, new connections not judged yet, and room to say no. */
   get maxConnections(): number {
     const { maxSessions, maxStartups } = this.host.options.limits;
-    return maxSessions + maxStartups + REFUSAL_HEADROOM;
+    return maxSessions + 2 * maxStartups + REFUSAL_HEADROOM;
   }
 
   /** A connection the listener closed at once, past maxConnections. */
@@ -91,26 +92,17 @@ export class Admission {
     if (early) return this.refuse(raw, early);
     let current = raw;
     let session: Refusable | undefined;
-    const ticket = this.gate.admit(address, () => {
-      const message = 'closed during the handshake to make room for others: it had sent nothing, or nothing whole for a while; try again';
+    const ticket = this.gate.admit(address, (why) => {
       // A session is told why, as any refusal (its log line is counted per address); a TLS handshake cannot be.
       if (session) {
         // Told why, then gone for sure: a session that had already failed ignores fail(), and a place freed must free its socket too.
-        session.fail(ErrorCode.TOO_MANY_SESSIONS, message);
+        session.fail(ErrorCode.TOO_MANY_SESSIONS, why);
         setTimeout(() => current.destroy(), REFUSAL_WAIT_MS).unref();
         return;
       }
-      this.repeats.note(address, 'closed to make room', { event: 'refused', peer, code: ErrorCode.TOO_MANY_SESSIONS, message });
+      this.repeats.note(address, 'closed to make room', { event: 'refused', peer, code: ErrorCode.TOO_MANY_SESSIONS, message: why });
       current.destroy();
     });
-    if (isRefusal(ticket)) {
-      if (this.serverTls) {
-        this.repeats.note(address, `refused ${ticket.code}`, { event: 'refused', peer, code: ticket.code, message: ticket.message });
-        raw.destroy(); // nothing can be said before TLS
-        return;
-      }
-      return this.refuse(raw, ticket);
-    }
     raw.once('close', () => ticket.leave());
     if (!this.serverTls) return this.whenItSpeaks(raw, ticket, (started) => (session = started));
     this.pending.add(raw);
@@ -133,8 +125,8 @@ export class Admission {
 
   /**
    * A plain connection becomes a session once it sends something (every
-   * tcpcmd client sends its hello at once). Until then it costs a socket, its
-   * place in the handshake budget and one timer, no more: a flood of silent
+   * tcpcmd client sends its hello at once). Until then it costs a socket and
+   * one timer (and, once judged silent, a place in the handshake budget), no more: a flood of silent
    * connections that reconnect as soon as they are closed makes the server
    * accept and close sockets all day, and that must stay cheap, or real
    * clients wait behind them in the kernel's queue of connections to accept.

@@ -1,5 +1,3 @@
-import { ErrorCode, type ErrorInfo } from '../protocol/index.js';
-
 /** A connection counted against the handshake budget until it leaves it (handshake done, or closed). */
 export interface HandshakeTicket {
   /** When the connection was let in (performance.now()): --auth-timeout counts from here. */
@@ -24,10 +22,12 @@ export interface GateLimits {
 /**
  * Turns of the event loop a new connection is spared, so that its first
  * frame, sent as it connected, is read before it can be taken for a silent
- * one: counted in turns rather than milliseconds, a loaded server gives
+ * one: counted in turns as well as milliseconds, a loaded server gives
  * clients longer, as it should.
  */
 export const SPARED_TURNS = 3;
+/** ...and at least this long: a client whose process waits for a core writes its hello a while after the kernel accepted it. */
+export const SPARED_MS = 1000;
 /** A connection holding part of a frame and no whole one for this long is trickling bytes. */
 export const TRICKLE_MS = 1_000;
 /** A connection that said something but no whole frame since for this long is stalling. */
@@ -43,7 +43,9 @@ interface Entry extends HandshakeTicket {
   holding: boolean;
   dead: boolean;
   inside: boolean;
-  readonly evict: () => void;
+  /** Counted against the budget: it spoke, or had its chance to and stayed silent. */
+  placed: boolean;
+  readonly evict: (why: string) => void;
 }
 
 /**
@@ -51,21 +53,30 @@ interface Entry extends HandshakeTicket {
  * OpenSSH's MaxStartups and PerSourceMaxStartups: separate from the session
  * slots, so connections that never authenticate cannot keep real clients out.
  *
- * A new connection that finds its address's share or the whole budget taken
- * closes one that is not getting anywhere: refused and closing, silent (no
- * whole frame, though it had a few turns of the event loop to send one),
- * trickling (part of a frame for TRICKLE_MS) or stalled (nothing whole for
- * STALLED_MS), the one longest without progress first. A flood of silent
- * sockets that reconnect as soon as they are dropped churns among itself,
- * while a client that talks gets through. From half the budget on, such a
- * connection is closed for each newcomer; when there is none, newcomers are
- * refused at random, with a chance that grows to certainty at the full
- * budget (OpenSSH's random early drop). At an address's share with none
- * stuck, its connection longest without progress makes room.
+ * A new connection is not judged before it has had its chance to speak
+ * (SPARED_TURNS turns of the event loop and SPARED_MS): until then it holds
+ * no place and no one can close it, so a client whose hello was on its way
+ * as it connected is never taken for a silent one, however many connections
+ * from its address arrive with it. It takes a place in the budget when it
+ * first sends something, or when its chance is over and it said nothing.
+ * If its address's share or the budget (past half of it) is taken, one that
+ * is getting nowhere makes room: refused and closing, silent, trickling
+ * (part of a frame for TRICKLE_MS) or stalled (nothing whole for
+ * STALLED_MS), the one longest without progress first. When there is none,
+ * a silent newcomer is closed; one that spoke is refused at random, with a
+ * chance that grows to certainty at the full budget (OpenSSH's random early
+ * drop), and at its address's share, that address's connection longest
+ * without progress makes room for it. So a flood of silent sockets that
+ * reconnect as soon as they are dropped churns among itself, while a client
+ * that talks gets through. The listener's connection cap bounds the
+ * connections not yet judged.
  */
 export class HandshakeGate {
   private readonly entries = new Set<Entry>();
+  /** Entries not judged yet, oldest first. */
+  private readonly young = new Set<Entry>();
   private readonly perAddress = new Map<string, number>();
+  private placed = 0;
   /** Turns of the event loop, counted while any connection is in the handshake. */
   private turn = 0;
   private ticking = false;
@@ -76,41 +87,19 @@ export class HandshakeGate {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** Connections in the handshake now. */
+  /** Connections in the handshake now, judged or not. */
   get size(): number {
     return this.entries.size;
   }
 
-  /** Connections in the handshake from `address`. */
+  /** Connections from `address` holding a place in the budget. */
   countFor(address: string): number {
     return this.perAddress.get(address) ?? 0;
   }
 
-  /**
-   * Counts a new connection from `address`; `evict` closes it should it have
-   * to make room later. Returns its ticket, or why it is refused.
-   */
-  admit(address: string, evict: () => void): HandshakeTicket | ErrorInfo {
-    const { maxStartups, maxPerAddress } = this.limits;
+  /** Counts a new connection from `address`; `evict` closes it, saying why, should it have to make room later. */
+  admit(address: string, evict: (why: string) => void): HandshakeTicket {
     const now = this.now();
-    if (this.countFor(address) >= maxPerAddress) {
-      // An address's share is its own to churn: with none stuck, the one longest without progress makes room (one of its
-      // own floods, most likely: a real client is through its handshake in a round trip or two).
-      const victim = this.victim(now, address) ?? this.victim(now, address, true);
-      if (!victim) {
-        return refusal(`the server has ${maxPerAddress} connections from ${address} that have not finished the handshake (--max-per-address); try again in a moment`);
-      }
-      this.evict(victim);
-    }
-    const start = Math.floor(maxStartups / 2);
-    if (this.entries.size >= start) {
-      // Past half the budget a connection getting nowhere makes room; when all are getting somewhere, refuse at random, surely when full.
-      const victim = this.victim(now);
-      if (victim) this.evict(victim);
-      else if (this.entries.size >= maxStartups || this.random() < (this.entries.size - start + 1) / (maxStartups - start + 1)) {
-        return refusal(`the server has ${this.entries.size} connections that have not finished the handshake (--max-startups); try again in a moment`);
-      }
-    }
     const entry: Entry = {
       address,
       admittedAt: now,
@@ -120,73 +109,119 @@ export class HandshakeGate {
       holding: false,
       dead: false,
       inside: true,
+      placed: false,
       evict,
       progressed: () => {
+        if (!entry.inside) return;
         entry.frames++;
         entry.lastProgress = this.now();
+        if (!entry.placed) this.place(entry, true);
       },
-      partial: (holding) => void (entry.holding = holding),
+      partial: (holding) => {
+        if (!entry.inside) return;
+        entry.holding = holding;
+        if (!entry.placed) this.place(entry, true);
+      },
       failed: () => void (entry.dead = true),
       leave: () => this.remove(entry),
     };
     this.entries.add(entry);
-    this.perAddress.set(address, this.countFor(address) + 1);
+    this.young.add(entry);
     this.tick();
     return entry;
   }
 
+  /**
+   * Gives `entry` its place (it spoke, or its chance is over), making room
+   * if need be; or closes it when no one can make room.
+   */
+  private place(entry: Entry, spoke: boolean): void {
+    this.young.delete(entry);
+    const { maxStartups, maxPerAddress } = this.limits;
+    const now = this.now();
+    if (this.countFor(entry.address) >= maxPerAddress) {
+      // An address's share is its own to churn: with none stuck, the one longest without progress makes room for one that spoke.
+      const victim = this.victim(now, entry.address) ?? (spoke ? this.victim(now, entry.address, true) : undefined);
+      if (!victim) return this.evict(entry, `the server has ${maxPerAddress} connections from ${entry.address} that have not finished the handshake (--max-per-address); try again in a moment`);
+      this.evict(victim, MADE_ROOM);
+    }
+    const start = Math.floor(maxStartups / 2);
+    if (this.placed >= start) {
+      // Past half the budget a connection getting nowhere makes room; when all are getting somewhere, refuse at random, surely when full.
+      const victim = this.victim(now);
+      if (victim) this.evict(victim, MADE_ROOM);
+      else if (!spoke || this.placed >= maxStartups || this.random() < (this.placed - start + 1) / (maxStartups - start + 1)) {
+        return this.evict(entry, `the server has ${this.placed} connections that have not finished the handshake (--max-startups); try again in a moment`);
+      }
+    }
+    entry.placed = true;
+    this.placed++;
+    this.perAddress.set(entry.address, this.countFor(entry.address) + 1);
+  }
+
   /** Whether `e` is getting nowhere, so may make room for a newcomer. */
   private stuck(e: Entry, now: number): boolean {
-    if (e.dead) return true;
-    if (e.frames === 0) return this.turn - e.turn >= SPARED_TURNS;
+    if (e.dead || e.frames === 0) return true; // judged and silent, or refused
     const quiet = now - e.lastProgress;
     return quiet >= STALLED_MS || (e.holding && quiet >= TRICKLE_MS);
   }
 
-  /** The stuck connection (of `address`, if given; any, with `anyone`) longest without progress; refused ones first. */
+  /**
+   * The placed, stuck connection (of `address`, if given; any, with
+   * `anyone`) longest without progress; refused ones last: they close on
+   * their own within seconds, and closing them at once would only let their
+   * senders come back sooner.
+   */
   private victim(now: number, address?: string, anyone = false): Entry | undefined {
     let best: Entry | undefined;
+    let refused: Entry | undefined;
     for (const e of this.entries) {
-      if (address !== undefined && e.address !== address) continue;
-      if (!anyone && !this.stuck(e, now)) continue;
-      if (e.dead) return e;
-      if (!best || e.lastProgress < best.lastProgress) best = e;
+      if (!e.placed || (address !== undefined && e.address !== address)) continue;
+      if (e.dead) refused ??= e;
+      else if ((anyone || this.stuck(e, now)) && (!best || e.lastProgress < best.lastProgress)) best = e;
     }
-    return best;
+    return best ?? refused;
   }
 
-  /** Counts turns of the event loop while connections are in the handshake (an unref'd immediate per turn). */
+  /** Judges the connections whose chance to speak is over: they said nothing. */
+  private judge(): void {
+    const now = this.now();
+    for (const e of this.young) {
+      if (this.turn - e.turn < SPARED_TURNS || now - e.admittedAt < SPARED_MS) return;
+      this.place(e, false);
+    }
+  }
+
+  /** Counts turns of the event loop while connections are in the handshake (an unref'd immediate per turn), judging the young. */
   private tick(): void {
     if (this.ticking) return;
     this.ticking = true;
     const next = (): void => {
       this.turn++;
+      this.judge();
       if (this.entries.size > 0) setImmediate(next).unref();
       else this.ticking = false;
     };
     setImmediate(next).unref();
   }
 
-  private evict(entry: Entry): void {
+  private evict(entry: Entry, why: string): void {
     this.remove(entry);
-    entry.evict();
+    entry.evict(why);
   }
 
   private remove(entry: Entry): void {
     if (!entry.inside) return;
     entry.inside = false;
     this.entries.delete(entry);
+    this.young.delete(entry);
+    if (!entry.placed) return;
+    this.placed--;
     const left = this.countFor(entry.address) - 1;
     if (left > 0) this.perAddress.set(entry.address, left);
     else this.perAddress.delete(entry.address);
   }
 }
 
-function refusal(message: string): ErrorInfo {
-  return { code: ErrorCode.TOO_MANY_SESSIONS, message };
-}
-
-/** Whether `admit` refused. */
-export function isRefusal(value: HandshakeTicket | ErrorInfo): value is ErrorInfo {
-  return 'code' in value;
-}
+/** What a connection closed to make room for another is told. */
+export const MADE_ROOM = 'closed during the handshake to make room for others: it had sent nothing, or nothing whole for a while; try again';

@@ -51,6 +51,13 @@ export class RawClient {
     return client;
   }
 
+  /** A client whose socket is still connecting: what it sends goes as soon as it is connected. */
+  static connecting(port: number): RawClient {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    onCleanup(() => void socket.destroy());
+    return new RawClient(socket);
+  }
+
   send(text: string | Buffer): void {
     this.socket.write(text);
   }

@@ -116,15 +116,26 @@ describe('session slots: a budget for handshakes, per address, idle on whole fra
     expect(server.handshakeCount).toBeLessThanOrEqual(3);
   });
 
-  it('a silent connection makes room for one that talks', async () => {
-    const { port, server } = await startServer({ token: TOKEN, limits: { maxPerAddress: 3 } });
-    const silent = await Promise.all([1, 2, 3].map(() => RawClient.connect(port)));
-    expect(await eventually(() => server.handshakeCount === 3)).toBe(true);
-    await new Promise((r) => setTimeout(r, 50)); // a few turns of the server's event loop: they had their chance to speak
+  it('a hello sent as it connects is heard before its connection can be closed to make room, however many silent ones from its address arrive with it', async () => {
+    const { port } = await startServer({ token: TOKEN, limits: { maxPerAddress: 3 } });
+    // Connected in the same turn, so the server accepts them together, the prompt one first, before reading any of them.
+    const prompt = RawClient.connecting(port);
+    prompt.sendFrame({ type: 'hello', protocol: 1 });
+    const silent = Array.from({ length: 20 }, () => RawClient.connecting(port));
+    expect(await prompt.nextFrame()).toMatchObject({ type: 'hello', auth: 'token' });
+    // Judged silent once their chance to speak is over, the others beyond the address's share are closed.
+    expect(await eventually(() => silent.filter((s) => s.closed).length >= silent.length - 3)).toBe(true);
+  });
+
+  it('a silent connection, once its chance to speak is over, makes room for one that talks', async () => {
+    const { port } = await startServer({ token: TOKEN, limits: { maxPerAddress: 3 } });
+    const silent = await Promise.all([1, 2, 3, 4].map(() => RawClient.connect(port)));
+    // Four that never speak for a share of three: once judged silent, one of them is closed.
+    expect(await eventually(() => silent.filter((s) => s.closed).length === 1)).toBe(true);
     const conn = await connect(`127.0.0.1:${port}`, { token: TOKEN });
     expect((await conn.run('echo in')).stdout).toBe('in\n');
     await conn.close();
-    expect(await eventually(() => silent.some((s) => s.closed))).toBe(true);
+    expect(silent.filter((s) => s.closed)).toHaveLength(2);
   });
 
   it('a client closed or refused for room before the server heard it tries again (CONNECT_ATTEMPTS in all); once the server spoke, it does not', async () => {
