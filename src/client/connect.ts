@@ -8,7 +8,7 @@ import {
   encodeFrame,
   formatAddress,
   parseAddress,
-  runFrame,
+  encodeRunFrame,
   type Address,
   type ErrorFrame,
   type ReadyFrame,
@@ -16,7 +16,7 @@ import {
   type ServerMessage,
 } from '../protocol/index.js';
 import { Connection, type FrameFeed } from './connection.js';
-import { readFrames } from './frame-reader.js';
+import { FrameReader } from './frame-reader.js';
 import { trustOnFirstUse, UntrustedServerError } from './server-trust.js';
 import { openSocket } from './socket.js';
 import type { ConnectOptions, RunOptions, RunResult, ServerInfo } from './types.js';
@@ -141,7 +141,6 @@ async function handshake(address: Address, options: ConnectOptions, first: First
   let sent = false;
   return new Promise<Opened>((resolve, reject) => {
     let connection: Connection | undefined;
-    let feed: FrameFeed | undefined;
     let hello: ServerHello | undefined;
     const fail = (err: TcpcmdError): void => {
       signal.removeEventListener('abort', onAbort);
@@ -155,7 +154,6 @@ async function handshake(address: Address, options: ConnectOptions, first: First
     socket.on('close', () => connection ? undefined : fail(unheard(new TcpcmdError(ErrorCode.CONNECT_FAILED, `${where} closed the connection during the handshake without saying why: it may be at its connection limit (try again in a moment)${options.tls ? '' : ', or it speaks TLS (then add --tls)'}`))));
 
     const onFrame = (message: ServerMessage): void => {
-      if (feed) return feed.frame(message);
       if (message.type === 'error') return fail(markTurnedAway(message.code === ErrorCode.TOO_MANY_SESSIONS, refusal(message, where)));
       if (message.type === 'hello' && !hello) {
         const refused = helloRefusal(message, where, token);
@@ -172,14 +170,18 @@ async function handshake(address: Address, options: ConnectOptions, first: First
       }
       if (message.type === 'ready' && hello) {
         signal.removeEventListener('abort', onAbort);
-        connection = new Connection(socket, serverInfo(hello, message, where), (f) => (feed = f));
+        // From the next frame on, the reader hands frames straight to the connection.
+        connection = new Connection(socket, serverInfo(hello, message, where), (feed: FrameFeed) => {
+          reader.onFrame = feed.frame;
+          reader.onError = feed.end;
+        });
         if (!first) return resolve({ connection });
         // Tracked before the frames after ready (its output) are read.
         return resolve({ connection, result: sent ? connection.trackSent(first.cmd, first.options) : connection.run(first.cmd, first.options) });
       }
       fail(new TcpcmdError(ErrorCode.PROTOCOL_ERROR, `${where} sent ${message.type} during the handshake`));
     };
-    readFrames(socket, where, onFrame, (err) => (feed ? feed.end(err) : fail(err)));
+    const reader = new FrameReader(socket, where, onFrame, fail);
     const ours = encodeFrame({ type: 'hello', protocol: PROTOCOL_VERSION, client: options.clientName ?? `tcpcmd/${VERSION}`, features: [Feature.DATA, Feature.BYTES, Feature.STDIN] });
     // Without a token the server needs no auth (or refuses us whatever we send): the run goes with the hello.
     sent = pipelined !== undefined && !token;
@@ -218,7 +220,7 @@ function serverInfo(hello: ServerHello, ready: ReadyFrame, where: string): Serve
  * server takes it.
  */
 function pipelinedRun(first: FirstRun | undefined): string | undefined {
-  const early = first && !first.options.stdin ? encodeFrame(runFrame(1, first.cmd, first.options)) : undefined;
+  const early = first && !first.options.stdin ? encodeRunFrame(1, first.cmd, first.options) : undefined;
   return early !== undefined && Buffer.byteLength(early) < HANDSHAKE_MAX_FRAME ? early : undefined;
 }
 

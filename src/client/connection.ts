@@ -6,12 +6,12 @@ import {
   TcpcmdError,
   Feature,
   encodeFrame,
+  encodeRunFrame,
   type ClientMessage,
-  runFrame,
   type RunId,
   type ServerMessage,
 } from '../protocol/index.js';
-import { PendingRuns, type PendingRun } from './pending-runs.js';
+import { PendingRun, PendingRuns } from './pending-runs.js';
 import type { OutputChunk, RunOptions, RunResult, RunStream, ServerInfo, StreamOptions } from './types.js';
 
 /**
@@ -24,6 +24,9 @@ export interface FrameFeed {
 }
 /** Bytes of stdin per `stdin` frame (base64 makes it a third more). */
 const STDIN_CHUNK = 48 * 1024;
+
+/** run()'s options when none are given: one object, not one per run. */
+const NO_OPTIONS: RunOptions = Object.freeze({});
 
 /** Chunks a stream() holds before the connection pauses. */
 export const STREAM_HIGH_WATER = 64;
@@ -55,7 +58,7 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
   constructor(private readonly socket: Socket, readonly info: ServerInfo, attach: (feed: FrameFeed) => void) {
     super();
     this.writer = new BatchedWriter(socket);
-    attach({ frame: (message) => this.#handle(message), end: (reason) => this.#end(reason) });
+    attach({ frame: this.#handle, end: (reason) => this.#end(reason) });
     socket.on('error', (err) => this.#end(new TcpcmdError(ErrorCode.CONNECTION_CLOSED, `connection to ${info.address} failed: ${err.message}`, { cause: err })));
     socket.on('close', () => this.#end(new TcpcmdError(ErrorCode.CONNECTION_CLOSED, `${info.address} closed the connection`)));
   }
@@ -71,7 +74,7 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
   }
 
   /** Runs a command; resolves with its result (a failed command is a result, not a rejection). Rejects only when the connection is lost. */
-  run(cmd: string, options: RunOptions = {}): Promise<RunResult> {
+  run(cmd: string, options: RunOptions = NO_OPTIONS): Promise<RunResult> {
     if (this.ended) return Promise.reject(this.ended);
     if (this.closing) return Promise.reject(new TcpcmdError(ErrorCode.CONNECTION_CLOSED, 'the connection is closing'));
     const id = this.nextId++;
@@ -96,16 +99,18 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
   }
 
   #track(id: number, cmd: string, options: RunOptions, send: boolean): Promise<RunResult> {
-    return new Promise<RunResult>((resolve, reject) => {
-      const run: PendingRun = { command: cmd, options, stdout: '', stderr: '', resolve, reject };
-      this.pending.add(id, run);
-      const { timeout } = options;
-      if (timeout !== undefined) run.timer = setTimeout(() => this.giveUp(id, timeout), timeout + CLIENT_TIMEOUT_GRACE_MS);
+    const run = new PendingRun(cmd, options);
+    this.pending.add(id, run);
+    const { timeout } = options;
+    if (timeout !== undefined) run.timer = setTimeout(() => this.giveUp(id, timeout), timeout + CLIENT_TIMEOUT_GRACE_MS);
+    if (send) {
       // The only run in flight leaves at once; runs sent while others wait are gathered into one write.
-      if (send && this.pending.size === 1) this.writer.writeNow(encodeFrame(runFrame(id, cmd, options)));
-      else if (send) this.send(runFrame(id, cmd, options));
-      if (options.stdin) void this.sendStdin(id, run, options.stdin);
-    });
+      const frame = encodeRunFrame(id, cmd, options);
+      if (this.pending.size === 1) this.writer.writeNow(frame);
+      else this.writer.write(frame);
+    }
+    if (options.stdin) void this.sendStdin(id, run, options.stdin);
+    return run.promise;
   }
 
   /**
@@ -245,7 +250,8 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
     clearTimeout(timer);
   }
 
-  #handle(message: ServerMessage): void {
+  /** A frame from the server (a field: the frame reader calls it directly). */
+  readonly #handle = (message: ServerMessage): void => {
     switch (message.type) {
       case 'out':
         return this.pending.output(message.id, message.stream, message.data, message.encoding === 'base64');
@@ -261,7 +267,7 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
       default:
         return this.#end(new TcpcmdError(ErrorCode.PROTOCOL_ERROR, `${this.info.address} sent an unexpected ${message.type} frame`));
     }
-  }
+  };
 
   #end(reason: TcpcmdError): void {
     if (this.ended) return;

@@ -1,29 +1,63 @@
+import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
 import { DEFAULT_MAX_FRAME, ErrorCode, LineDecoder, TcpcmdError, parseServerMessage, type ServerMessage } from '../protocol/index.js';
 
 /**
  * Reads server frames off a socket. Anything that is not a valid frame is a
  * PROTOCOL_ERROR naming what came: the peer is not a tcpcmd server (or a broken one).
+ * `onFrame` and `onError` may be swapped while it reads (the handshake hands
+ * the socket's frames to the connection it made, from the next frame on).
  */
-export function readFrames(socket: Socket, where: string, onFrame: (m: ServerMessage) => void, onError: (e: TcpcmdError) => void, maxFrame = DEFAULT_MAX_FRAME): void {
-  const decoder = new LineDecoder(maxFrame);
-  let failed = false;
-  socket.on('data', (chunk: Buffer) => {
-    if (failed) return;
-    for (const event of decoder.push(chunk)) {
-      if (event.kind !== 'line') {
-        failed = true;
-        onError(new TcpcmdError(ErrorCode.PROTOCOL_ERROR, `${where} sent ${event.kind === 'too-large' ? `a frame over ${maxFrame} bytes` : 'bytes that are not UTF-8'}: is it a tcpcmd server?`));
-        return;
+export class FrameReader {
+  private readonly decoder: LineDecoder;
+  private failed = false;
+
+  constructor(
+    socket: Socket,
+    private readonly where: string,
+    public onFrame: (m: ServerMessage) => void,
+    public onError: (e: TcpcmdError) => void,
+    private readonly maxFrame = DEFAULT_MAX_FRAME,
+  ) {
+    this.decoder = new LineDecoder(maxFrame);
+    socket.on('data', (chunk: Buffer) => this.push(chunk));
+  }
+
+  /**
+   * A chunk of whole frames with nothing held before it (an answer, a burst
+   * of answers) is decoded at once and split in place: no line events, no
+   * copies. Anything else goes through the line decoder.
+   */
+  private push(chunk: Buffer): void {
+    if (this.failed) return;
+    if (this.decoder.buffered === 0 && chunk.length <= this.maxFrame && chunk[chunk.length - 1] === 10 && isUtf8(chunk)) {
+      const text = chunk.toString('utf8');
+      for (let from = 0; from < text.length && !this.failed;) {
+        const nl = text.indexOf('\n', from);
+        this.line(text.slice(from, nl > from && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl));
+        from = nl + 1;
       }
-      const parsed = parseServerMessage(event.line);
-      if (!parsed.ok) {
-        failed = true;
-        const sample = event.line.length > 60 ? `${event.line.slice(0, 60)}…` : event.line;
-        onError(new TcpcmdError(ErrorCode.PROTOCOL_ERROR, `${where} does not speak the tcpcmd protocol (${parsed.message}: ${JSON.stringify(sample)})`));
-        return;
-      }
-      onFrame(parsed.value);
+      return;
     }
-  });
+    for (const event of this.decoder.push(chunk)) {
+      if (this.failed) return;
+      if (event.kind === 'line') {
+        this.line(event.line);
+        continue;
+      }
+      this.fail(`${this.where} sent ${event.kind === 'too-large' ? `a frame over ${this.maxFrame} bytes` : 'bytes that are not UTF-8'}: is it a tcpcmd server?`);
+    }
+  }
+
+  private line(line: string): void {
+    const parsed = parseServerMessage(line);
+    if (parsed.ok) return this.onFrame(parsed.value);
+    const sample = line.length > 60 ? `${line.slice(0, 60)}…` : line;
+    this.fail(`${this.where} does not speak the tcpcmd protocol (${parsed.message}: ${JSON.stringify(sample)})`);
+  }
+
+  private fail(message: string): void {
+    this.failed = true;
+    this.onError(new TcpcmdError(ErrorCode.PROTOCOL_ERROR, message));
+  }
 }

@@ -4,22 +4,32 @@ import type { TcpcmdError } from '../protocol/index.js';
 import { ErrorCode, type DoneFrame, type ErrorInfo, type RunId, type StreamName } from '../protocol/index.js';
 import type { RunOptions, RunResult } from './types.js';
 
-/** A run sent and not answered yet. Output is gathered as text: most runs answer in one piece. */
-export interface PendingRun {
-  command: string;
-  options: RunOptions;
-  stdout: string;
-  stderr: string;
+/**
+ * A run sent and not answered yet, and the promise its caller waits on.
+ * Output is gathered as text: most runs answer in one piece. A class, so
+ * every run has the same shape.
+ */
+export class PendingRun {
+  stdout = '';
+  stderr = '';
   /** The client's own deadline (the run's timeout plus a grace), when it has one. */
-  timer?: NodeJS.Timeout;
+  timer: NodeJS.Timeout | undefined = undefined;
   /** Made once a stream sends bytes (base64 frames): they are read as text through it, a character may span frames. */
-  decoders?: Partial<Record<StreamName, StringDecoder>>;
+  decoders: Partial<Record<StreamName, StringDecoder>> | undefined = undefined;
   /** A collected stream's bytes, kept once it sent bytes: the result's `bytes` if they are not all text. */
-  raw?: Partial<Record<StreamName, Buffer[]>>;
+  raw: Partial<Record<StreamName, Buffer[]>> | undefined = undefined;
   /** Told when the run is answered or fails (a stdin pump stops). */
-  settled?: () => void;
-  resolve(result: RunResult): void;
-  reject(err: TcpcmdError): void;
+  settled: (() => void) | undefined = undefined;
+  readonly promise: Promise<RunResult>;
+  resolve!: (result: RunResult) => void;
+  reject!: (err: TcpcmdError) => void;
+
+  constructor(readonly command: string, readonly options: RunOptions) {
+    this.promise = new Promise<RunResult>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
 }
 
 /** The runs in flight that share a signal, and the one listener on it. */
@@ -91,12 +101,7 @@ export class PendingRuns {
   done(frame: DoneFrame): void {
     const run = this.take(frame.id);
     if (!run) return;
-    for (const stream of ['stdout', 'stderr'] as const) {
-      const rest = run.decoders?.[stream]?.end();
-      if (!rest) continue;
-      if (run.options.collect !== false) run[stream] += rest;
-      run.options.onOutput?.(stream, rest);
-    }
+    if (run.decoders) this.endDecoders(run, run.decoders);
     const code = frame.error?.code;
     const result: RunResult = {
       id: frame.id,
@@ -122,6 +127,16 @@ export class PendingRuns {
       }
     }
     run.resolve(result);
+  }
+
+  /** What the decoders of a run's bytes still hold (an unfinished character) is its output's end. */
+  private endDecoders(run: PendingRun, decoders: Partial<Record<StreamName, StringDecoder>>): void {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const rest = decoders[stream]?.end();
+      if (!rest) continue;
+      if (run.options.collect !== false) run[stream] += rest;
+      run.options.onOutput?.(stream, rest);
+    }
   }
 
   /**

@@ -17,10 +17,6 @@ export interface ClientHello { type: 'hello'; protocol: number; client?: string;
 export interface AuthFrame { type: 'auth'; hmac: string }
 /** `stdin: true` (feature `stdin`): the command reads the stdin frames sent for this id; otherwise its stdin is empty. */
 export interface RunFrame { type: 'run'; id: RunId; cmd: string; timeout?: number; stdin?: boolean }
-/** The frame that asks for a run. */
-export function runFrame(id: RunId, cmd: string, options: { timeout?: number | undefined; stdin?: unknown }): RunFrame {
-  return { type: 'run', id, cmd, ...(options.timeout !== undefined ? { timeout: options.timeout } : {}), ...(options.stdin ? { stdin: true } : {}) };
-}
 /** A piece of a run's stdin (base64 `data`), or its end (`eof: true`); feature `stdin`. */
 export interface StdinFrame { type: 'stdin'; id: RunId; data?: string; eof?: boolean }
 export interface CancelFrame { type: 'cancel'; id: RunId }
@@ -217,7 +213,7 @@ export function parseServerMessage(line: string): Parsed<ServerMessage> {
     case 'out':
       if (!isRunId(v.id) || (v.stream !== 'stdout' && v.stream !== 'stderr') || typeof v.data !== 'string') return fail('malformed out frame');
       if (v.encoding !== undefined && (v.encoding !== 'base64' || !BASE64.test(v.data))) return fail('malformed out frame (encoding)');
-      return { ok: true, value: { type: 'out', id: v.id, stream: v.stream, data: v.data, ...(v.encoding === 'base64' ? { encoding: 'base64' as const } : {}) } };
+      return { ok: true, value: v.encoding === 'base64' ? { type: 'out', id: v.id, stream: v.stream, data: v.data, encoding: 'base64' } : { type: 'out', id: v.id, stream: v.stream, data: v.data } };
     case 'done':
       return parseDone(v);
     case 'hello': {

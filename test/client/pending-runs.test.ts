@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { PendingRuns, type PendingRun } from '../../src/client/pending-runs.js';
+import { PendingRun, PendingRuns } from '../../src/client/pending-runs.js';
 import { ErrorCode, TcpcmdError, type RunId } from '../../src/protocol/index.js';
 import type { RunOptions, RunResult } from '../../src/client/types.js';
 
 /** A pending run whose outcome the test reads back. */
 function pending(command: string, options: RunOptions = {}): { run: PendingRun; outcome: () => RunResult | TcpcmdError | undefined } {
   let outcome: RunResult | TcpcmdError | undefined;
-  const run: PendingRun = { command, options, stdout: '', stderr: '', resolve: (r) => (outcome = r), reject: (e) => (outcome = e) };
+  const run = new PendingRun(command, options);
+  run.resolve = (r) => (outcome = r);
+  run.reject = (e) => (outcome = e);
   return { run, outcome: () => outcome };
 }
 
