@@ -1,9 +1,11 @@
-// tcpcmd through its own client library: N runs of a builtin, sequential or pipelined (a window in flight).
+// tcpcmd through its own client library: N runs of a builtin, sequential or pipelined (a window in flight),
+// timed after WARM untimed ones (sequential only; 0 by default: a fresh process, cold code).
 import { connect } from '../../dist/index.js';
 
-const [port, mode, n, window = '256'] = process.argv.slice(2);
+const [port, mode, n, window = '256', warm = '0'] = process.argv.slice(2);
 const total = Number(n);
 const conn = await connect({ host: '127.0.0.1', port: Number(port) });
+if (mode === 'seq') for (let i = 0; i < Number(warm); i++) await conn.run(`echo x ${i}`);
 const start = process.hrtime.bigint();
 if (mode === 'seq') {
   for (let i = 0; i < total; i++) await conn.run(`echo x ${i}`);
