@@ -171,10 +171,7 @@ async function handshake(address: Address, options: ConnectOptions, first: First
       if (message.type === 'ready' && hello) {
         signal.removeEventListener('abort', onAbort);
         // From the next frame on, the reader hands frames straight to the connection.
-        connection = new Connection(socket, serverInfo(hello, message, where), (feed: FrameFeed) => {
-          reader.onFrame = feed.frame;
-          reader.onError = feed.end;
-        });
+        connection = new Connection(socket, serverInfo(hello, message, where), (feed: FrameFeed) => void ({ frame: reader.onFrame, end: reader.onError } = feed));
         if (!first) return resolve({ connection });
         // Tracked before the frames after ready (its output) are read.
         return resolve({ connection, result: sent ? connection.trackSent(first.cmd, first.options) : connection.run(first.cmd, first.options) });
