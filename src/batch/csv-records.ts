@@ -240,5 +240,6 @@ export async function* readCellBatches(path: string, options: Pick<ReadCsvOption
 
 /** True for a record with nothing in it but white space: a blank line. */
 export function isBlankRecord(cells: readonly string[]): boolean {
-  return cells.every((c) => c.trim() === '');
+  for (const c of cells) if (c !== '' && c.trim() !== '') return false;
+  return true;
 }

@@ -6,10 +6,15 @@ import { ErrorCode, MAX_TIMER_MS, errorMessage, isTcpcmdError, parseDuration, ty
 import type { RunResult } from '../client/types.js';
 import type { ExpectExit, OutputRow, Status } from './columns.js';
 
+const NO_TIMEOUT: Parsed<number | null> = Object.freeze({ ok: true, value: null });
+const EXIT_ZERO: Parsed<ExpectExit> = Object.freeze({ ok: true, value: 0 });
+const NO_PATTERN: Parsed<RegExp | null> = Object.freeze({ ok: true, value: null });
+
 /** `5000`, `500ms`, `1.5s`, `2m` -> milliseconds; '' -> null (the server's default). */
 export function parseTimeout(text: string): Parsed<number | null> {
+  if (text === '') return NO_TIMEOUT; // most rows: checked per row, so no object made for it
   const t = text.trim();
-  if (t === '') return { ok: true, value: null };
+  if (t === '') return NO_TIMEOUT;
   const ms = parseDuration(t);
   if (ms === undefined) {
     return {
@@ -22,8 +27,9 @@ export function parseTimeout(text: string): Parsed<number | null> {
 
 /** '' -> 0 (the default), a whole number, or `any`. */
 export function parseExpectExit(text: string): Parsed<ExpectExit> {
+  if (text === '') return EXIT_ZERO;
   const t = text.trim();
-  if (t === '') return { ok: true, value: 0 };
+  if (t === '') return EXIT_ZERO;
   if (t.toLowerCase() === 'any') return { ok: true, value: 'any' };
   if (/^-?\d+$/.test(t) && Number.isSafeInteger(Number(t))) return { ok: true, value: Number(t) };
   return { ok: false, message: `expect_exit "${t}" must be a whole number (e.g. 0) or "any"` };
@@ -53,6 +59,7 @@ const cache = new Map<string, Parsed<RegExp | null>>();
 const CACHE_SIZE = 256;
 
 export function cachedExpect(source: string): Parsed<RegExp | null> {
+  if (source === '') return NO_PATTERN;
   let parsed = cache.get(source);
   if (parsed === undefined) {
     parsed = compileExpect(source);
@@ -94,11 +101,16 @@ export function judge(result: RunResult, expectation: Expectation): Verdict {
   // Killed by a signal: the command ran and failed, as a shell sees it (exit 128+N there).
   if (result.signal !== undefined) return { status: 'failed', error: formatError(ErrorCode.KILLED, `killed by ${result.signal}`) };
   if (result.exitCode === null) return { status: 'error', error: formatError(ErrorCode.INTERNAL, 'the command ended without an exit code') };
-  return { status: passes(result.exitCode, result.stdout, result.stderr, expectation) ? 'ok' : 'failed', error: '' };
+  return passes(result.exitCode, result.stdout, result.stderr, expectation) ? PASSED : NOT_PASSED;
 }
+
+/** The verdicts of completed runs, made once: judging is on the per-row path. */
+const PASSED: Verdict = Object.freeze({ status: 'ok', error: '' });
+const NOT_PASSED: Verdict = Object.freeze({ status: 'failed', error: '' });
 
 function passes(exitCode: number, stdout: string, stderr: string, expectation: Expectation): boolean {
   if (expectation.expectExit !== 'any' && exitCode !== expectation.expectExit) return false;
+  if (expectation.expect === '') return true;
   const parsed = cachedExpect(expectation.expect);
   const re = parsed.ok ? parsed.value : null; // validated before the batch started
   return re === null || re.test(stdout) || re.test(stderr);

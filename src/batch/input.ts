@@ -114,6 +114,19 @@ function unknownColumn(name: string): string {
 
 export const HEADERLESS: (InputColumn | null)[] = ['command'];
 
+/** Where each input column is in a record (-1: not in the file), for the columns of the file being read. */
+type Positions = Record<InputColumn, number>;
+let lastColumns: readonly (InputColumn | null)[] | undefined;
+let lastPositions: Positions | undefined;
+
+function positionsOf(columns: readonly (InputColumn | null)[]): Positions {
+  if (columns !== lastColumns || lastPositions === undefined) {
+    lastColumns = columns;
+    lastPositions = Object.fromEntries(INPUT_COLUMNS.map((name) => [name, columns.indexOf(name)])) as Positions;
+  }
+  return lastPositions;
+}
+
 /** One data record -> one row, or the first thing wrong with it. */
 export function parseRecord(
   cells: readonly string[],
@@ -131,21 +144,20 @@ export function parseRecord(
           'quote a command that contains commas ("echo a,b"), or add a header row such as command,target,expect',
     };
   }
-  const cell = (name: InputColumn): string => {
-    const i = columns.indexOf(name);
-    return i === -1 ? '' : (cells[i] ?? '');
-  };
-  const command = cell('command');
+  // Every row of a file is read against the same columns: their places are found once (this runs per row).
+  const at = positionsOf(columns);
+  const cell = (i: number): string => (i === -1 ? '' : (cells[i] ?? ''));
+  const command = cell(at.command);
   if (command.trim() === '') return { ok: false, message: 'command is empty' };
-  const timeout = parseTimeout(cell('timeout'));
+  const timeout = parseTimeout(cell(at.timeout));
   if (!timeout.ok) return timeout;
-  const expect = cell('expect');
+  const expect = cell(at.expect);
   const compiled = cachedExpect(expect);
   if (!compiled.ok) return compiled;
-  const expectExit = parseExpectExit(cell('expect_exit'));
+  const expectExit = parseExpectExit(cell(at.expect_exit));
   if (!expectExit.ok) return expectExit;
   let target: BatchTarget | null = null;
-  const targetCell = cell('target');
+  const targetCell = cell(at.target);
   if (targetCell.trim() !== '') {
     const resolved = resolveTargetCell(targetCell, knownTargets);
     if (!resolved.ok) return resolved;
@@ -153,7 +165,7 @@ export function parseRecord(
   }
   return {
     ok: true,
-    value: { seq, command, name: cell('name'), target, timeout: timeout.value, expect, expectExit: expectExit.value },
+    value: { seq, command, name: cell(at.name), target, timeout: timeout.value, expect, expectExit: expectExit.value },
   };
 }
 

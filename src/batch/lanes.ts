@@ -68,6 +68,8 @@ export class LanePool {
   deadError = '';
   /** Resumes whoever waits for a run to settle. */
   private wake: (() => void) | undefined;
+  /** The options of every run with the batch's own timeout. */
+  private sharedOptions: RunOptions | undefined;
 
   constructor(private readonly target: BatchTarget, private readonly host: LaneHost, private readonly limits: LaneLimits) {}
 
@@ -118,42 +120,52 @@ export class LanePool {
     lane.chars += row.command.length;
     const turn: Turn = { row: undefined };
     lane.order.push(turn);
-    const key = this.target.name;
     const sentAt = Date.now();
     const timeout = row.timeout ?? this.limits.timeout;
-    const runOptions: RunOptions = { signal: this.host.cancel };
-    if (timeout !== null) runOptions.timeout = timeout;
-    const after = (): void => {
-      lane.inFlight--;
-      lane.chars -= row.command.length;
-      try {
-        this.flush(lane);
-      } catch (err) {
-        this.host.fail(err);
-      }
-      this.settled();
-    };
-    conn.run(row.command, runOptions).then(
+    // One promise reaction per run, each side handing its row on itself: this is the per-row hot path.
+    conn.run(row.command, this.runOptions(timeout)).then(
       (result) => {
         lane.answered++;
-        turn.row = answeredRow(row, key, timeout, result, sentAt);
+        this.answered(lane, turn, row.command.length, () => answeredRow(row, this.target.name, timeout, result, sentAt));
       },
-      (err: unknown) => {
-        let verdict = judgeRejection(err);
-        const cancelled = this.host.cancelling();
-        if (cancelled && verdict.status !== 'skipped') verdict = { status: 'skipped', error: formatError(ErrorCode.CANCELLED, verdict.error) };
-        // Anything but a refused or cancelled run means the connection is gone.
-        if (!cancelled && !isTcpcmdError(err, ErrorCode.CANCELLED) && !isTcpcmdError(err, ErrorCode.QUEUE_FULL)) {
-          lane.broken = true;
-          lane.lost = verdict.error;
-        }
-        turn.row = rejectedRow(row, key, timeout, verdict, sentAt);
-      },
-    ).then(after, (err: unknown) => {
+      (err: unknown) => this.answered(lane, turn, row.command.length, () => this.rejected(lane, row, timeout, err, sentAt)),
+    );
+  }
+
+  /** The options of a run with this timeout: one object for the rows that share the batch's timeout. */
+  private runOptions(timeout: number | null): RunOptions {
+    if (timeout === this.limits.timeout) return (this.sharedOptions ??= optionsFor(this.host.cancel, timeout));
+    return optionsFor(this.host.cancel, timeout);
+  }
+
+  /** A run's row is made; the lane's rows whose turn has come are handed on. */
+  private answered(lane: Lane, turn: Turn, chars: number, makeRow: () => OutputRow): void {
+    try {
+      turn.row = makeRow();
+    } catch (err) {
       turn.row = null;
       this.host.fail(err); // a bug in building the row: stop the batch rather than lose rows silently
-      after();
-    });
+    }
+    lane.inFlight--;
+    lane.chars -= chars;
+    try {
+      this.flush(lane);
+    } catch (err) {
+      this.host.fail(err);
+    }
+    this.settled();
+  }
+
+  /** The row of a run whose promise rejected; anything but a refused or cancelled run means the connection is gone. */
+  private rejected(lane: Lane, row: InputRow, timeout: number | null, err: unknown, sentAt: number): OutputRow {
+    let verdict = judgeRejection(err);
+    const cancelled = this.host.cancelling();
+    if (cancelled && verdict.status !== 'skipped') verdict = { status: 'skipped', error: formatError(ErrorCode.CANCELLED, verdict.error) };
+    if (!cancelled && !isTcpcmdError(err, ErrorCode.CANCELLED) && !isTcpcmdError(err, ErrorCode.QUEUE_FULL)) {
+      lane.broken = true;
+      lane.lost = verdict.error;
+    }
+    return rejectedRow(row, this.target.name, timeout, verdict, sentAt);
   }
 
   /** Waits until every run sent has its answer. */
@@ -201,3 +213,8 @@ export class LanePool {
   }
 }
 
+function optionsFor(signal: AbortSignal, timeout: number | null): RunOptions {
+  const options: RunOptions = { signal };
+  if (timeout !== null) options.timeout = timeout;
+  return options;
+}

@@ -23,7 +23,7 @@ function rowHead(row: Asked, target: string, timeout: number | null): RowHead {
 /** A run the server answered, judged against the row's expectations. */
 export function answeredRow(row: Asked, target: string, timeout: number | null, result: RunResult, sentAt: number): OutputRow {
   const endedAt = Date.now();
-  const verdict = judge(result, { expect: row.expect, expectExit: row.expectExit });
+  const verdict = judge(result, row);
   // Built in one literal: this is the per-row hot path.
   return {
     seq: row.seq,

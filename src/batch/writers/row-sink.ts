@@ -30,11 +30,15 @@ export function fileSink(fd: number, name: string): ByteSink {
   let end = fstatSync(fd).size;
   return {
     write(chunk) {
-      const buf = Buffer.from(chunk, 'utf8');
+      const size = Buffer.byteLength(chunk, 'utf8');
       try {
-        let off = 0;
-        while (off < buf.length) off += writeSync(fd, buf, off);
-        end += buf.length;
+        // The string goes to the file as it is (no copy into a Buffer first); a short write, rare for a file, writes the rest from bytes.
+        let off = writeSync(fd, chunk);
+        if (off < size) {
+          const buf = Buffer.from(chunk, 'utf8');
+          while (off < size) off += writeSync(fd, buf, off);
+        }
+        end += size;
       } catch (err) {
         try {
           ftruncateSync(fd, end);
