@@ -15,6 +15,8 @@ import {
   type ServerHello,
   type ServerMessage,
 } from '../protocol/index.js';
+import { whenAborted } from './abort-waiters.js';
+import { AttemptStop } from './attempt-stop.js';
 import { Connection, type FrameFeed } from './connection.js';
 import { FrameReader } from './frame-reader.js';
 import { trustOnFirstUse, UntrustedServerError } from './server-trust.js';
@@ -106,34 +108,30 @@ async function connectAttempts(address: Address, options: ConnectOptions, first?
   }
 }
 
-/** A connection's deadline and the caller's signal in one: a timer and a controller (AbortSignal.any and .timeout cost a tenth of a fan-out's CPU). */
+/** A connection's deadline and the caller's signal in one: a timer and an AttemptStop (AbortSignal.any and .timeout, then a controller per attempt, cost a tenth of a fan-out's CPU). */
 async function connectOnce(address: Address, options: ConnectOptions, first?: FirstRun): Promise<Opened> {
   const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  const deadline = new AbortController();
-  let late = false;
-  const timer = setTimeout(() => {
-    late = true;
-    deadline.abort();
-  }, timeoutMs);
-  const cancel = (): void => deadline.abort();
-  options.signal?.addEventListener('abort', cancel, { once: true });
-  if (options.signal?.aborted) cancel();
+  const stop = new AttemptStop();
+  const timer = setTimeout(() => stop.stop('timeout'), timeoutMs);
+  const { signal } = options;
+  const unwait = signal && !signal.aborted ? whenAborted(signal, () => stop.stop('cancelled')) : undefined;
+  if (signal?.aborted) stop.stop('cancelled');
   try {
-    return await handshake(address, options, first, deadline.signal, () => late);
+    return await handshake(address, options, first, stop);
   } finally {
     clearTimeout(timer);
-    options.signal?.removeEventListener('abort', cancel);
+    unwait?.();
   }
 }
 
-async function handshake(address: Address, options: ConnectOptions, first: FirstRun | undefined, signal: AbortSignal, timedOutNow: () => boolean): Promise<Opened> {
+async function handshake(address: Address, options: ConnectOptions, first: FirstRun | undefined, stop: AttemptStop): Promise<Opened> {
   const where = formatAddress(address);
-  const abortError = (): TcpcmdError => (timedOutNow()
+  const abortError = (): TcpcmdError => (stop.reason === 'timeout'
     ? new TcpcmdError(ErrorCode.CONNECT_FAILED, `cannot connect to ${where}: no answer within ${options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS} ms — is the host up and is it a tcpcmd server?`)
     : new TcpcmdError(ErrorCode.INTERRUPTED, `connecting to ${where} was cancelled`));
 
-  const socket = await openSocket(address, options.tls, signal).catch((err: unknown) => {
-    throw signal.aborted && !(err instanceof TcpcmdError && err.code === ErrorCode.TLS_ERROR) ? abortError() : err;
+  const socket = await openSocket(address, options.tls, stop).catch((err: unknown) => {
+    throw stop.stopped && !(err instanceof TcpcmdError && err.code === ErrorCode.TLS_ERROR) ? abortError() : err;
   });
 
   const token = options.token ?? process.env.TCPCMD_TOKEN;
@@ -143,12 +141,12 @@ async function handshake(address: Address, options: ConnectOptions, first: First
     let connection: Connection | undefined;
     let hello: ServerHello | undefined;
     const fail = (err: TcpcmdError): void => {
-      signal.removeEventListener('abort', onAbort);
+      stop.onStop(undefined);
       socket.destroy();
       reject(err);
     };
-    const onAbort = (): void => fail(abortError());
-    signal.addEventListener('abort', onAbort, { once: true });
+    if (stop.stopped) return fail(abortError());
+    stop.onStop(() => fail(abortError()));
     const unheard = (err: TcpcmdError): TcpcmdError => markTurnedAway(!hello && !options.tls, err);
     socket.on('error', (err) => connection ? undefined : fail(unheard(new TcpcmdError(ErrorCode.CONNECT_FAILED, `connection to ${where} failed during the handshake: ${err.message}`, { cause: err }))));
     socket.on('close', () => connection ? undefined : fail(unheard(new TcpcmdError(ErrorCode.CONNECT_FAILED, `${where} closed the connection during the handshake without saying why: it may be at its connection limit (try again in a moment)${options.tls ? '' : ', or it speaks TLS (then add --tls)'}`))));
@@ -169,7 +167,7 @@ async function handshake(address: Address, options: ConnectOptions, first: First
         return;
       }
       if (message.type === 'ready' && hello) {
-        signal.removeEventListener('abort', onAbort);
+        stop.onStop(undefined);
         // From the next frame on, the reader hands frames straight to the connection.
         connection = new Connection(socket, serverInfo(hello, message, where), (feed: FrameFeed) => void ({ frame: reader.onFrame, end: reader.onError } = feed));
         if (!first) return resolve({ connection });

@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 import type { TcpcmdError } from '../protocol/index.js';
 import { ErrorCode, type DoneFrame, type ErrorInfo, type RunId, type StreamName } from '../protocol/index.js';
+import { whenAborted } from './abort-waiters.js';
 import type { RunOptions, RunResult } from './types.js';
 
 /**
@@ -32,10 +33,10 @@ export class PendingRun {
   }
 }
 
-/** The runs in flight that share a signal, and the one listener on it. */
+/** The runs in flight that share a signal, and how to stop waiting on it. */
 interface SignalGroup {
   ids: Set<RunId>;
-  listener: () => void;
+  unwait: () => void;
 }
 
 /**
@@ -62,13 +63,12 @@ export class PendingRuns {
     let group = this.bySignal.get(signal);
     if (!group) {
       const ids = new Set<RunId>();
-      const listener = (): void => {
+      const unwait = whenAborted(signal, () => {
         this.bySignal.delete(signal);
         for (const waiting of [...ids]) this.onAbort(waiting);
-      };
-      group = { ids, listener };
+      });
+      group = { ids, unwait };
       this.bySignal.set(signal, group);
-      signal.addEventListener('abort', listener, { once: true });
     }
     group.ids.add(id);
   }
@@ -173,7 +173,7 @@ export class PendingRuns {
       group.ids.delete(id);
       if (group.ids.size === 0) {
         this.bySignal.delete(signal);
-        signal.removeEventListener('abort', group.listener);
+        group.unwait();
       }
     }
     return run;

@@ -1,11 +1,12 @@
 import net from 'node:net';
 import type tls from 'node:tls';
 import { ErrorCode, TcpcmdError, formatAddress, type Address } from '../protocol/index.js';
+import type { AttemptStop } from './attempt-stop.js';
 import { checkServerCertificate } from './server-trust.js';
 import type { TlsOptions } from './types.js';
 
 /** Opens a TCP (or TLS) connection, turning every failure into a TcpcmdError that says what to do. */
-export async function openSocket(address: Address, tlsOption: boolean | TlsOptions | undefined, signal: AbortSignal): Promise<net.Socket> {
+export async function openSocket(address: Address, tlsOption: boolean | TlsOptions | undefined, stop: AttemptStop): Promise<net.Socket> {
   const where = formatAddress(address);
   const tlsOpts: TlsOptions | undefined = tlsOption === true ? {} : tlsOption || undefined;
   // node:tls (and OpenSSL with it) loads only for TLS connections: it is a tenth of a plain `exec`'s start-up.
@@ -22,9 +23,9 @@ export async function openSocket(address: Address, tlsOption: boolean | TlsOptio
         })
       : net.connect({ host: address.host, port: address.port });
     const ready = tlsOpts ? 'secureConnect' : 'connect';
-    const onAbort = (): void => fail(signal.reason instanceof TcpcmdError ? signal.reason : new TcpcmdError(ErrorCode.CONNECT_FAILED, `gave up connecting to ${where}`));
+    const onStop = (): void => fail(new TcpcmdError(ErrorCode.CONNECT_FAILED, `gave up connecting to ${where}`));
     const cleanup = (): void => {
-      signal.removeEventListener('abort', onAbort);
+      stop.onStop(undefined);
       socket.removeListener('error', fail);
       socket.removeListener(ready, onReady);
       socket.removeListener('close', onClose);
@@ -51,8 +52,8 @@ export async function openSocket(address: Address, tlsOption: boolean | TlsOptio
       socket.setNoDelay(true);
       resolve(socket);
     }
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
+    if (stop.stopped) return onStop();
+    stop.onStop(onStop);
     socket.once('error', fail);
     socket.once(ready, onReady);
     socket.once('close', onClose);

@@ -50,7 +50,7 @@ export function succeeded(o: FanOutOutcome): boolean {
  * reading from every open session (backpressure from a slow terminal).
  */
 export function fanOut(options: FanOutOptions): { done: Promise<FanOutOutcome[]>; pauseAll(): void; resumeAll(): void } {
-  const sessions = new OpenSessions(options.signal);
+  const sessions = new OpenSessions();
   const outcomes: FanOutOutcome[] = new Array<FanOutOutcome>(options.targets.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -70,34 +70,15 @@ export function fanOut(options: FanOutOptions): { done: Promise<FanOutOutcome[]>
 }
 
 /**
- * The sessions open now, read or not together; those closing, which the
- * fan-out waits for at its end; and each server's own signal, all aborted by
- * the one listener on the caller's (hundreds of listeners on one signal made
- * every add and remove walk them all).
+ * The sessions open now, read or not together; and those closing, which the
+ * fan-out waits for at its end. Every server shares the caller's signal: the
+ * client library waits on a signal with one listener however many connections
+ * do (a signal of its own per server cost more than its connect).
  */
 class OpenSessions {
   private readonly open = new Set<Connection>();
   private readonly closing = new Set<Promise<void>>();
-  private readonly signals = new Set<AbortController>();
   private paused = false;
-
-  constructor(private readonly stop: AbortSignal | undefined) {
-    stop?.addEventListener('abort', () => {
-      for (const c of this.signals) c.abort();
-    }, { once: true });
-  }
-
-  /** A signal for one server, aborted with the caller's; `release` it when that server is done. */
-  signal(): AbortController {
-    const controller = new AbortController();
-    if (this.stop?.aborted) controller.abort();
-    this.signals.add(controller);
-    return controller;
-  }
-
-  release(controller: AbortController): void {
-    this.signals.delete(controller);
-  }
 
   add(conn: Connection): void {
     this.open.add(conn);
@@ -127,26 +108,15 @@ class OpenSessions {
   }
 }
 
-/** One server, with its own signal. */
+/** One server: connects with the command sent along with the handshake; waits for its end. */
 async function runOn(target: BatchTarget, options: FanOutOptions, sessions: OpenSessions): Promise<FanOutOutcome> {
   const base = { target, reached: false, exitCode: null, cancelled: false };
-  if (options.signal?.aborted) return { ...base, cancelled: true, error: { code: ErrorCode.INTERRUPTED, message: 'interrupted before it was reached' } };
-  const own = sessions.signal();
-  try {
-    return await openAndRun(target, options, sessions, own.signal);
-  } finally {
-    sessions.release(own);
-  }
-}
-
-/** Connects with the command sent along with the handshake; waits for its end. */
-async function openAndRun(target: BatchTarget, options: FanOutOptions, sessions: OpenSessions, signal: AbortSignal): Promise<FanOutOutcome> {
-  const base = { target, reached: false, exitCode: null, cancelled: false };
-  const { timeout, onOutput } = options;
-  const connectOptions: ConnectOptions = { ...options.connectOptions, ...(target.token !== undefined ? { token: target.token } : {}), signal };
+  const { timeout, onOutput, signal } = options;
+  if (signal?.aborted) return { ...base, cancelled: true, error: { code: ErrorCode.INTERRUPTED, message: 'interrupted before it was reached' } };
+  const connectOptions: ConnectOptions = { ...options.connectOptions, ...(target.token !== undefined ? { token: target.token } : {}), ...(signal ? { signal } : {}) };
   const runOptions: RunOptions = {
     ...(timeout !== undefined ? { timeout } : {}),
-    signal,
+    ...(signal ? { signal } : {}),
     collect: false,
     ...(onOutput ? { onOutput: (stream: StreamName, data: string) => onOutput(target, stream, data) } : {}),
   };
