@@ -6,6 +6,8 @@ import { print, rejectArguments } from './arguments.js';
 import { formatKeyValues } from './format.js';
 import { cpuWindow } from './cpu-window.js';
 
+let model: string | undefined;
+
 export const cpu: Command = {
   name: 'cpu',
   usage: 'cpu',
@@ -19,7 +21,8 @@ export const cpu: Command = {
     } catch {
       return { exitCode: null }; // Aborted: the session reports why.
     }
-    const model = cpus()[0]?.model.trim() || 'unknown';
+    // The model does not change while the server runs; os.cpus() reads /proc/cpuinfo each time.
+    model ??= cpus()[0]?.model.trim() || 'unknown';
     const cores = availableParallelism();
     const load = process.platform === 'win32' ? undefined : loadavg().map((n) => Math.round(n * 100) / 100);
     const usagePercent = percent(window.busy, window.total);

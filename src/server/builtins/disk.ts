@@ -8,6 +8,7 @@ import { badArguments, print } from './arguments.js';
 /** Mount points named in a refusal, at most. */
 const NAMED_MOUNTS = 10;
 import { formatBytes, formatKeyValues, formatShare } from './format.js';
+import { RecentReadings } from './recent.js';
 
 export const disk: Command = {
   name: 'disk',
@@ -28,7 +29,7 @@ export const disk: Command = {
     }
     let stats;
     try {
-      stats = await statfs(path);
+      stats = await fileSystems.get(path);
     } catch (error) {
       const { code, message } = error as NodeJS.ErrnoException;
       const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : message;
@@ -47,6 +48,9 @@ export const disk: Command = {
     ]), { kind: 'disk', path, totalBytes: total, usedBytes: total - free, freeBytes: free, availableBytes: available, usagePercent: percent(total - free, total) });
   },
 };
+
+/** statfs of a path, shared by the calls close together (recent.ts). */
+const fileSystems = new RecentReadings((path) => statfs(path));
 
 /** Whether this client may run shell commands here (no --no-shell, and --allow offers a shell prefix). */
 function mayRunShell(ctx: RunContext): boolean {

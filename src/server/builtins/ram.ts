@@ -4,6 +4,7 @@ import { percent } from '../../protocol/index.js';
 import type { Command } from '../command.js';
 import { print, rejectArguments } from './arguments.js';
 import { formatBytes, formatKeyValues, formatShare } from './format.js';
+import { RecentReading } from './recent.js';
 
 export const ram: Command = {
   name: 'ram',
@@ -13,7 +14,7 @@ export const ram: Command = {
     const bad = rejectArguments(ctx);
     if (bad) return bad;
     const total = totalmem();
-    const { free, available } = await memInfo();
+    const { free, available } = await memInfo.get();
     return print(ctx, formatKeyValues([
       ['total', formatBytes(total)],
       ['used', formatShare(total - available, total)],
@@ -26,8 +27,14 @@ export const ram: Command = {
 /**
  * Free (unused) and available (free + reclaimable cache) memory. Linux tells
  * them apart in /proc/meminfo; elsewhere os.freemem() is the best there is.
+ * Calls close together share one reading (recent.ts).
  */
-async function memInfo(): Promise<{ free: number; available: number }> {
+const memInfo = new RecentReading(readMemInfo);
+
+const MEM_FREE = /^MemFree:\s+(\d+) kB$/m;
+const MEM_AVAILABLE = /^MemAvailable:\s+(\d+) kB$/m;
+
+async function readMemInfo(): Promise<{ free: number; available: number }> {
   const fallback = freemem();
   let text = '';
   try {
@@ -35,9 +42,9 @@ async function memInfo(): Promise<{ free: number; available: number }> {
   } catch {
     return { free: fallback, available: fallback };
   }
-  const kib = (key: string): number | undefined => {
-    const value = new RegExp(`^${key}:\\s+(\\d+) kB$`, 'm').exec(text)?.[1];
+  const kib = (key: RegExp): number | undefined => {
+    const value = key.exec(text)?.[1];
     return value === undefined ? undefined : Number(value) * 1024;
   };
-  return { free: kib('MemFree') ?? fallback, available: kib('MemAvailable') ?? fallback };
+  return { free: kib(MEM_FREE) ?? fallback, available: kib(MEM_AVAILABLE) ?? fallback };
 }

@@ -11,6 +11,7 @@ import { ram } from '../../../src/server/builtins/ram.js';
 import { uptime } from '../../../src/server/builtins/uptime.js';
 import { version } from '../../../src/server/builtins/version.js';
 import { CpuWindow, MAX_WINDOW_MS, MIN_WINDOW_MS } from '../../../src/server/builtins/cpu-window.js';
+import { SHARED_READING_MS } from '../../../src/server/builtins/recent.js';
 import { runCommand } from '../run-context.js';
 
 /** `key: value` lines as a map, checking that the values line up. */
@@ -191,9 +192,12 @@ describe('CpuWindow', () => {
     expect(await window.measure(wait)).toEqual({ ms: MIN_WINDOW_MS, busy: MIN_WINDOW_MS, total: MIN_WINDOW_MS * 4 });
     advance(2_000);
     expect(await window.measure(wait)).toEqual({ ms: 2_000, busy: 2_000, total: 8_000 });
-    // Another session right after: the window of the sample before, not a fresh wait.
+    // Another session right after: the same reading (within SHARED_READING_MS), not a fresh wait.
     advance(10);
-    expect((await window.measure(wait)).ms).toBe(2_010);
+    expect((await window.measure(wait)).ms).toBe(2_000);
+    // Later than that: a reading of its own, from the newest sample old enough.
+    advance(SHARED_READING_MS);
+    expect((await window.measure(wait)).ms).toBe(2_000 + 10 + SHARED_READING_MS);
     expect(waits).toEqual([MIN_WINDOW_MS]);
   });
 
@@ -211,6 +215,26 @@ describe('CpuWindow', () => {
     advance(MAX_WINDOW_MS + 1);
     expect((await window.measure(wait)).ms).toBe(MIN_WINDOW_MS);
     expect(waits).toEqual([MIN_WINDOW_MS, 50, MIN_WINDOW_MS]);
+  });
+
+  it('calls at once share readings: two samples for a burst that waits, one for a burst that does not', async () => {
+    let now = 1_000_000;
+    let samples = 0;
+    const window = new CpuWindow(() => now, (at) => {
+      samples++;
+      return { at, idle: at * 3, total: at * 4 };
+    });
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const burst = Array.from({ length: 100 }, () => window.measure(() => gate));
+    now += MIN_WINDOW_MS;
+    release();
+    expect((await Promise.all(burst)).map((w) => w.ms)).toEqual(Array.from({ length: 100 }, () => MIN_WINDOW_MS));
+    expect(samples).toBe(2);
+    now += 1_000;
+    const later = await Promise.all(Array.from({ length: 100 }, () => window.measure(() => gate)));
+    expect(later.map((w) => w.ms)).toEqual(Array.from({ length: 100 }, () => 1_000));
+    expect(samples).toBe(3);
   });
 
   it('an aborted wait rejects, and the next call measures as before', async () => {
