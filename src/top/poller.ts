@@ -93,17 +93,23 @@ export class ServerPoller {
     await c?.close();
   }
 
+  /**
+   * Connects if need be and asks for the figures, all within the timeout: a
+   * timer and a promise, not an AbortController with listeners (a thousand
+   * servers polled at once made a thousand of each).
+   */
   private async pollOnce(): Promise<void> {
     const { timeoutMs } = this.options;
-    const abort = new AbortController();
     let timedOut = false;
+    let expire = (_: TcpcmdError): void => undefined;
+    // The poll gives up at the timeout, whatever the server does; `failed` then drops the connection.
+    const expired = new Promise<never>((_, reject) => (expire = reject));
+    expired.catch(() => undefined); // when connecting is what timed out, nobody waits on it
+    // Made before connect's own timer of the same length, so it fires first: a connect that times out is a TIMEOUT.
     const timer = setTimeout(() => {
       timedOut = true;
-      abort.abort(new TcpcmdError(ErrorCode.TIMEOUT, `no answer within ${timeoutMs} ms`));
+      expire(new TcpcmdError(ErrorCode.TIMEOUT, `no answer within ${timeoutMs} ms`));
     }, timeoutMs);
-    // The poll gives up at the timeout, whatever the server does; `failed` then drops the connection.
-    const expired = new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true }));
-    expired.catch(() => undefined); // when connecting is what timed out, nobody waits on it
     try {
       if (!this.connection || this.connection.closed) {
         this.connection = undefined;
@@ -113,7 +119,6 @@ export class ServerPoller {
           ...this.options.connect,
           ...(token !== undefined ? { token } : {}),
           connectTimeoutMs: timeoutMs,
-          signal: abort.signal,
           clientName: `tcpcmd-top/${VERSION}`,
         });
       }
