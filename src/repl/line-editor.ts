@@ -118,6 +118,23 @@ export class LineEditor {
       else if (this.readPaused && this.queue.length < MAX_QUEUED / 2) this.resumeReading();
       return Promise.resolve(queued);
     }
+    return this.waitForLine();
+  }
+
+  /**
+   * Without a terminal: the next line if one was read already, else
+   * undefined (then nextLine() waits for one). A piped script's lines are
+   * taken this way without a promise each.
+   */
+  takeQueued(): string | undefined {
+    if (this.options.terminal) return undefined;
+    const queued = this.queue.shift();
+    if (queued !== undefined && this.readPaused && this.queue.length < MAX_QUEUED / 2) this.resumeReading();
+    return queued;
+  }
+
+  private waitForLine(): Promise<string | undefined> {
+    const { terminal } = this.options;
     if (this.ended) return Promise.resolve(undefined);
     if (!terminal && this.readPaused) this.resumeReading();
     return new Promise<string | undefined>((resolve) => {

@@ -35,9 +35,9 @@ export class PipedCommands {
     );
   }
 
-  /** Sends `command` on `conn`; resolves once the window has room for the next. */
-  send(conn: Connection, command: string): Promise<void> {
-    return this.pipeline.send(conn, command, this.timeout !== undefined ? { timeout: this.timeout } : {});
+  /** Sends `command` on `conn`; undefined when the window has room for the next, else a promise of room. */
+  send(conn: Connection, command: string): Promise<void> | undefined {
+    return this.pipeline.send(conn, command, this.timeout);
   }
 
   /** Waits for every answer. */

@@ -31,15 +31,12 @@ export interface PipelineLimits {
 interface Entry {
   command: string;
   sentAt: number;
-  /** Output that came while an earlier command was still being printed. */
-  held: [StreamName, string][];
-  outcome?: Outcome;
+  /** Output that came while an earlier command was still being printed (made when some does). */
+  held: [StreamName, string][] | undefined;
+  outcome: Outcome | undefined;
   /** Cancelled by interrupt() before its turn: never printed. */
-  dropped?: boolean;
+  dropped: boolean;
 }
-
-/** What send() returns when the window has room: one settled promise, not one per command. */
-const ROOM = Promise.resolve();
 
 export class Pipeline {
   /** Sent and not yet printed, oldest first: the first one's output prints as it comes. */
@@ -56,24 +53,23 @@ export class Pipeline {
   }
 
   /**
-   * Sends `command` on `conn`; resolves once there is room in the window for
-   * the next one (at once, with one shared settled promise, when there is).
+   * Sends `command` on `conn`; undefined when there is room in the window for
+   * the next one, else a promise of room.
    */
-  send(conn: Connection, command: string, options: Pick<RunOptions, 'timeout'>): Promise<void> {
-    const entry: Entry = { command, sentAt: Date.now(), held: [] };
+  send(conn: Connection, command: string, timeout: number | undefined): Promise<void> | undefined {
+    const entry: Entry = { command, sentAt: Date.now(), held: undefined, outcome: undefined, dropped: false };
     this.entries.push(entry);
     this.chars += command.length;
     const onOutput = (stream: StreamName, data: string): void => {
       if (this.entries[0] === entry) this.hooks.print(stream, data);
-      else entry.held.push([stream, data]);
+      else (entry.held ??= []).push([stream, data]);
     };
-    const runOptions: RunOptions = { signal: this.controller.signal, onOutput };
-    if (options.timeout !== undefined) runOptions.timeout = options.timeout;
+    const runOptions: RunOptions = timeout === undefined ? { signal: this.controller.signal, onOutput } : { signal: this.controller.signal, onOutput, timeout };
     conn.run(command, runOptions).then(
       (result) => this.settled(entry, { result }),
       (error: unknown) => this.settled(entry, { error }),
     );
-    return this.full() ? this.room() : ROOM;
+    return this.full() ? this.room() : undefined;
   }
 
   private full(): boolean {
@@ -121,7 +117,9 @@ export class Pipeline {
   }
 
   private flushHeld(entry: Entry): void {
-    for (const [stream, data] of entry.held) this.hooks.print(stream, data);
-    entry.held = [];
+    const { held } = entry;
+    if (!held) return;
+    entry.held = undefined;
+    for (const [stream, data] of held) this.hooks.print(stream, data);
   }
 }

@@ -30,6 +30,8 @@ export function painter(color: boolean): Painter {
  * log of many commands (no terminal) says which one it was.
  */
 export function statusLine(result: RunResult, paint: Painter, showSlow = false, command?: string): string | undefined {
+  // The common case first, with nothing made for it: a plain, quick success.
+  if (result.exitCode === 0 && !result.cancelled && !result.error && !result.truncated && !(showSlow && result.durationMs >= 1_000)) return undefined;
   const took = formatDuration(result.durationMs);
   const notes = result.truncated ? ' (output truncated at the server\'s cap)' : '';
   const line = (color: (text: string) => string, bracket: string, message = '', note = notes): string => {

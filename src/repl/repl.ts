@@ -15,7 +15,7 @@
  */
 import type { Connection } from '../client/index.js';
 import { ErrorCode, Exit, TcpcmdError } from '../protocol/index.js';
-import { loadTargets, type BatchTarget } from './batch-api.js';
+import { batchTools, type BatchTarget } from './batch-api.js';
 import { createCompleter } from './completer.js';
 import { confirmationFor } from '../protocol/confirmation.js';
 import { confirm } from './confirm.js';
@@ -118,10 +118,10 @@ class Repl implements MetaHost {
   private async start(): Promise<boolean> {
     const { options, screen, link } = this;
     try {
-      if (options.targets !== undefined) this.known = await loadTargets(options.targets, link.env);
+      if (options.targets !== undefined) this.known = await (await batchTools()).loadTargets(options.targets, link.env);
       const first = await initialTarget(options, this.known, this.streams);
       // Before connecting, so that a bad --record path fails first, with nothing sent.
-      this.transcript = Transcript.open(options.record, (m) => screen.warn(m));
+      this.transcript = await Transcript.open(options.record, (m) => screen.warn(m));
       await connectFirst(first, link, screen, this.streams, this.known);
       return true;
     } catch (err) {
@@ -140,29 +140,38 @@ class Repl implements MetaHost {
   }
 
   private async loop(editor: LineEditor): Promise<void> {
+    const { terminal } = this.options;
     for (;;) {
-      this.link.refreshPrompt();
-      const line = await editor.nextLine();
+      if (terminal) this.link.refreshPrompt();
+      // Without a terminal a line already read is taken at once, and a command sent with room in the
+      // window is not waited on: a piped script's lines cost no promise each.
+      const line = editor.takeQueued() ?? (await editor.nextLine());
       this.leaveOnCtrlC = false;
       if (line === undefined) {
         await this.piped?.settle();
-        if (this.options.terminal) this.options.output.write('\n'); // Ctrl+D / Ctrl+C leave the cursor after the prompt
+        if (terminal) this.options.output.write('\n'); // Ctrl+D / Ctrl+C leave the cursor after the prompt
         return;
       }
-      if (this.options.terminal) this.history.add(line);
-      await this.handle(line);
+      if (terminal) this.history.add(line);
+      const handling = this.handle(line);
+      if (handling) await handling;
       if (this.options.failFast && this.failures > 0) this.leave();
       if (this.leaving || this.interrupted) return this.piped?.settle();
     }
   }
 
-  private async handle(line: string): Promise<void> {
+  /** Undefined when the line is done with: empty, a comment, or a plain command sent ahead with room for the next. */
+  private handle(line: string): Promise<void> | undefined {
     const text = line.trim();
-    if (text === '' || text.startsWith('#')) return;
+    if (text === '' || text.startsWith('#')) return undefined;
     const plain = !text.startsWith('.') && !LEAVE.has(text.toLowerCase()) && confirmationFor(text, this.link.where) === undefined;
     const live = this.link.session?.connection;
     if (plain && this.piped && live) return this.piped.send(live, text);
-    // Anything else waits for the answers to what was sent: it may change the session (a barrier).
+    return this.barrier(text);
+  }
+
+  /** Anything but a plain command waits for the answers to what was sent: it may change the session. */
+  private async barrier(text: string): Promise<void> {
     await this.piped?.settle();
     if (text.startsWith('.')) return runMeta(this.meta, text);
     if (LEAVE.has(text.toLowerCase())) return this.leave();

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { RunResult } from '../client/index.js';
 import { ErrorCode, TcpcmdError, errorMessage } from '../protocol/index.js';
-import { RowSink, answeredRow, csvFormat, fileSink, judgeRejection, rejectedRow, type OutputRow, type RowFormat } from './batch-api.js';
+import { RowSink, answeredRow, batchTools, fileSink, judgeRejection, rejectedRow, type OutputRow, type RowFormat } from './batch-api.js';
 
 /** A row before the transcript numbers it: its seq is 0 until then. */
 export type TranscriptRow = OutputRow;
@@ -76,8 +76,8 @@ export class Transcript {
    * session's transcript). A write error later is told once through `warn`;
    * the session goes on.
    */
-  static open(record: string | undefined, warn: (message: string) => void): Transcript {
-    const recordSink = record === undefined ? undefined : openRows(record, csvFormat());
+  static async open(record: string | undefined, warn: (message: string) => void): Promise<Transcript> {
+    const recordSink = record === undefined ? undefined : openRows(record, (await batchTools()).csvFormat());
     const dir = mkdtempSync(join(tmpdir(), 'tcpcmd-repl-')); // 0700: outputs may be private
     return new Transcript(dir, openRows(join(dir, 'transcript.jsonl'), spoolFormat, 0o600), recordSink, warn);
   }
@@ -96,7 +96,9 @@ export class Transcript {
    * ahead anyway): written with the other rows of the same tick.
    */
   add(row: TranscriptRow, throughNow = true): OutputRow {
-    const numbered: OutputRow = { ...row, seq: ++this.seq };
+    // Each row is made for this call: numbered in place, not copied.
+    const numbered: OutputRow = row;
+    numbered.seq = ++this.seq;
     this.write(this.spool, numbered, throughNow);
     if (this.record) this.write(this.record, numbered, throughNow);
     return numbered;
@@ -114,7 +116,7 @@ export class Transcript {
   /** `.save`: the session so far, as a transcript CSV. */
   async save(path: string): Promise<number> {
     this.spool.flush();
-    const csv = openRows(path, csvFormat());
+    const csv = openRows(path, (await batchTools()).csvFormat());
     try {
       const lines = createInterface({ input: createReadStream(this.spoolPath), crlfDelay: Infinity });
       for await (const line of lines) {
