@@ -12,6 +12,7 @@ import type { OutputRow } from './columns.js';
 import type { BatchConnect } from './connection.js';
 import type { ProgressReporter } from './progress.js';
 import { ALL, type Shard, parseShard } from './shard.js';
+import { DEFAULT_WINDOW } from './window.js';
 import { type OutputFormat, RESUMABLE_FORMATS, parseFormat } from './writers/index.js';
 
 export interface BatchOptions {
@@ -75,7 +76,7 @@ export interface BatchOptions {
 }
 
 export const DEFAULT_CONCURRENCY = 4;
-export const DEFAULT_WINDOW = 256;
+export { DEFAULT_WINDOW };
 
 export function usage(message: string): TcpcmdError {
   return new TcpcmdError(ErrorCode.USAGE, message);

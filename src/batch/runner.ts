@@ -28,6 +28,7 @@ import type { ProgressSnapshot } from './progress.js';
 import type { DoneSet } from './resume.js';
 import type { Shard } from './shard.js';
 import { Slots } from './slots.js';
+import { WINDOW_CHARS } from './window.js';
 import { type RunsDone, Tally, type Unreachable } from './summary.js';
 import { type BatchTarget, targetLabel } from './targets.js';
 import type { ResultSink } from './writers/row-sink.js';
@@ -65,8 +66,7 @@ export interface RunnerOptions {
 /** What the runs came to: the summary is made from it (summary.ts). */
 export type RunnerResult = RunsDone;
 
-/** Half the server's default frame limit (1 MiB), which also bounds the command text waiting in a session. */
-export const WINDOW_CHARS = 512 * 1024;
+export { WINDOW_CHARS };
 
 const FAIL_FAST_SKIP = formatError(ErrorCode.CANCELLED, 'not run: --fail-fast stopped the batch after a failure');
 

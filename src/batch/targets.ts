@@ -19,6 +19,7 @@ import {
 import { mapHeader, normalizeColumnName } from './columns.js';
 import { CsvSyntaxError, isBlankRecord, readCsvRecords } from './csv-records.js';
 import { ProblemList } from './problems.js';
+import { targetLabel } from './target-label.js';
 
 export interface BatchTarget {
   /** host:port: the transcript's `target` cell and the key runs are grouped by. */
@@ -40,15 +41,7 @@ function toTarget(address: Address, name?: string, token?: string): BatchTarget 
   return target;
 }
 
-/**
- * How a server is named to people, the one wording of every output: its
- * `name` where a short tag will do (tagged lines, prompts, transcripts), and
- * `web-b (10.0.0.5:10000)` where the address matters (errors, summaries). A
- * server without a name in servers.csv is its address in both.
- */
-export function targetLabel(t: Pick<BatchTarget, 'name' | 'key'>): string {
-  return t.name === t.key ? t.key : `${t.name} (${t.key})`;
-}
+export { targetLabel };
 
 /**
  * An error about a server, as one line: `web-b (10.0.0.5:10000): AUTH_REQUIRED the server needs a token`.

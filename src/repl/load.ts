@@ -9,7 +9,7 @@
 import type { Writable } from 'node:stream';
 import { connect, type ConnectOptions, type Connection, type ReconnectingConnection } from '../client/index.js';
 import { formatAddress } from '../protocol/index.js';
-import { runBatch, type BatchConnect, type BatchConnection, type BatchSummary, type OutputRow } from './batch-api.js';
+import { batchTools, type BatchConnect, type BatchConnection, type BatchSummary, type OutputRow } from './batch-api.js';
 import { OutputPrinter } from './output-printer.js';
 import { statusLine, type Painter } from './render.js';
 
@@ -59,6 +59,7 @@ export async function loadBatch(options: LoadOptions): Promise<BatchSummary> {
     return printing(await connect(address, connectOptions), key, true);
   };
 
+  const { runBatch } = await batchTools();
   return runBatch({
     input: options.file,
     target: options.where,
