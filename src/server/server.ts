@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { ErrorCode, TcpcmdError, formatAddress, type Address, type ErrorInfo, errorMessage } from '../protocol/index.js';
+import { randomHex } from '../protocol/auth.js';
 import { builtinCommands } from './builtins/index.js';
 import type { Command } from './command.js';
 import { silentLogger, type LogEvent, type Logger } from './log.js';
@@ -163,7 +163,7 @@ export class TcpcmdServer extends EventEmitter implements SessionHost<Session> {
   // ---- lifecycle ------------------------------------------------------------
 
   private startSession(socket: net.Socket, isTls: boolean, ticket: HandshakeTicket): Session {
-    const session = new Session(socket, this, randomBytes(4).toString('hex'), isTls, ticket);
+    const session = new Session(socket, this, randomHex(4), isTls, ticket);
     this.sessions.add(session);
     return session;
   }

@@ -5,8 +5,15 @@ import type { Command } from '../command.js';
 import { print, rejectArguments } from './arguments.js';
 import { formatKeyValues } from './format.js';
 import { cpuWindow } from './cpu-window.js';
+import { recentValue } from './recent.js';
 
 let model: string | undefined;
+
+/** Logical cores and the load averages, shared by the calls close together (recent.ts). */
+const coresAndLoad = recentValue(() => ({
+  cores: availableParallelism(),
+  load: process.platform === 'win32' ? undefined : loadavg().map((n) => Math.round(n * 100) / 100),
+}));
 
 export const cpu: Command = {
   name: 'cpu',
@@ -23,8 +30,7 @@ export const cpu: Command = {
     }
     // The model does not change while the server runs; os.cpus() reads /proc/cpuinfo each time.
     model ??= cpus()[0]?.model.trim() || 'unknown';
-    const cores = availableParallelism();
-    const load = process.platform === 'win32' ? undefined : loadavg().map((n) => Math.round(n * 100) / 100);
+    const { cores, load } = coresAndLoad();
     const usagePercent = percent(window.busy, window.total);
     return print(ctx, formatKeyValues([
       ['usage', usagePercent === null ? 'n/a' : `${usagePercent.toFixed(1)}%`],

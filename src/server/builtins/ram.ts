@@ -13,8 +13,7 @@ export const ram: Command = {
   async run(ctx) {
     const bad = rejectArguments(ctx);
     if (bad) return bad;
-    const total = totalmem();
-    const { free, available } = await memInfo.get();
+    const { total, free, available } = await memInfo.get();
     return print(ctx, formatKeyValues([
       ['total', formatBytes(total)],
       ['used', formatShare(total - available, total)],
@@ -25,7 +24,7 @@ export const ram: Command = {
 };
 
 /**
- * Free (unused) and available (free + reclaimable cache) memory. Linux tells
+ * Total, free (unused) and available (free + reclaimable cache) memory. Linux tells
  * them apart in /proc/meminfo; elsewhere os.freemem() is the best there is.
  * Calls close together share one reading (recent.ts).
  */
@@ -34,17 +33,19 @@ const memInfo = new RecentReading(readMemInfo);
 const MEM_FREE = /^MemFree:\s+(\d+) kB$/m;
 const MEM_AVAILABLE = /^MemAvailable:\s+(\d+) kB$/m;
 
-async function readMemInfo(): Promise<{ free: number; available: number }> {
+async function readMemInfo(): Promise<{ total: number; free: number; available: number }> {
+  // os.totalmem() and os.freemem() are each a read of /proc/meminfo too, on Linux.
+  const total = totalmem();
   const fallback = freemem();
   let text = '';
   try {
     text = await readFile('/proc/meminfo', 'utf8');
   } catch {
-    return { free: fallback, available: fallback };
+    return { total, free: fallback, available: fallback };
   }
   const kib = (key: RegExp): number | undefined => {
     const value = key.exec(text)?.[1];
     return value === undefined ? undefined : Number(value) * 1024;
   };
-  return { free: kib(MEM_FREE) ?? fallback, available: kib(MEM_AVAILABLE) ?? fallback };
+  return { total, free: kib(MEM_FREE) ?? fallback, available: kib(MEM_AVAILABLE) ?? fallback };
 }

@@ -52,3 +52,17 @@ export class RecentReadings<T> {
     return reading.get();
   }
 }
+
+/** A synchronous reading (os.loadavg(), os.uptime(), os.hostname(): each a system call or a file read) shared the same way. */
+export function recentValue<T>(read: () => T, clock: () => number = () => performance.now()): () => T {
+  let at = 0;
+  let value: { v: T } | undefined;
+  return () => {
+    const now = clock();
+    if (value === undefined || now - at > SHARED_READING_MS) {
+      value = { v: read() };
+      at = now;
+    }
+    return value.v;
+  };
+}
