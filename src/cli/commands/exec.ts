@@ -19,7 +19,7 @@ const EXEC_FLAGS = {
   n: flag.boolean('Send no stdin, as ssh -n: the same as --no-stdin'),
   targets: flag.file('servers.csv (host, port, name, token_env): run on every server at once, each output line tagged with its name; no <target> then'),
   group: flag.boolean('With several servers: print each distinct output once, with the servers that gave it (like dshbak -c)'),
-  concurrency: flag.int('With several servers: sessions open at once (default 256)', { alias: 'c', min: 1, max: 10_000 }),
+  concurrency: flag.int('With several servers: sessions open at once (default 1,000)', { alias: 'c', min: 1, max: 10_000 }),
 };
 const EXEC_POSITIONALS = {
   target: positional.targets('host[:port] of the server (port defaults to 10000), or several joined by commas', { absentWith: 'targets' }),
