@@ -10,7 +10,10 @@ const WHAT: Record<string, string> = {
 
 /** The question to ask before sending `line`, or undefined when it needs none. */
 export function confirmationFor(line: string, where: string): string | undefined {
-  const word = line.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
+  // The first word, without splitting the rest: this is asked of every line a piped session sends.
+  const text = line.trim();
+  const end = text.search(/\s/);
+  const word = (end === -1 ? text : text.slice(0, end)).toLowerCase();
   const what = Object.hasOwn(WHAT, word) ? WHAT[word] : undefined;
   return what ? `${what} at ${where}?` : undefined;
 }
