@@ -5,10 +5,10 @@
  * the next tick skips that server and polls the others.
  */
 import type { BatchTarget } from '../batch/targets.js';
-import { connect } from '../client/connect.js';
+import { connectAndRun } from '../client/connect.js';
 import type { Connection } from '../client/connection.js';
 import { readFigures, type HostFigures } from '../client/metrics.js';
-import type { ConnectOptions } from '../client/types.js';
+import type { ConnectOptions, RunResult } from '../client/types.js';
 import { ErrorCode, TcpcmdError, VERSION, isTcpcmdError } from '../protocol/index.js';
 
 export type Status = 'connecting' | 'up' | 'stale' | 'down' | 'auth failed';
@@ -111,18 +111,22 @@ export class ServerPoller {
       expire(new TcpcmdError(ErrorCode.TIMEOUT, `no answer within ${timeoutMs} ms`));
     }, timeoutMs);
     try {
+      let ram: Promise<RunResult> | undefined;
       if (!this.connection || this.connection.closed) {
         this.connection = undefined;
         this.uptimeBase = undefined;
         const { token } = this.target;
-        this.connection = await connect(this.target.address, {
+        // ram goes with the hello: on a new connection the first figures come a round trip sooner, in fewer writes.
+        const opened = await connectAndRun(this.target.address, 'ram', {}, {
           ...this.options.connect,
           ...(token !== undefined ? { token } : {}),
           connectTimeoutMs: timeoutMs,
           clientName: `tcpcmd-top/${VERSION}`,
         });
+        this.connection = opened.connection;
+        ram = opened.result;
       }
-      const sample = await Promise.race([this.measure(this.connection), expired]);
+      const sample = await Promise.race([this.measure(this.connection, ram), expired]);
       this.record(sample);
     } catch (err) {
       this.failed(timedOut ? new TcpcmdError(ErrorCode.TIMEOUT, `no answer within ${timeoutMs} ms`) : err);
@@ -131,17 +135,19 @@ export class ServerPoller {
     }
   }
 
-  /** Asks for the figures, pipelined: ram first (its round trip is the RTT), then disk, cpu, and uptime once per connection. */
-  private async measure(conn: Connection): Promise<Sample> {
+  /** Asks for the figures, pipelined: ram first (its round trip is the RTT) unless it went with the hello, then disk, cpu, and uptime once per connection. */
+  private async measure(conn: Connection, pipelinedRam?: Promise<RunResult>): Promise<Sample> {
     const sent = performance.now();
     let rttMs = 0;
+    const timed = (r: RunResult): RunResult => {
+      rttMs = Math.max(0, performance.now() - sent - r.durationMs);
+      return r;
+    };
     // One Promise.all from the start: a lost connection rejects every run at once, and none may go unhandled.
+    // The round trip is the first run sent on the open connection: ram, or disk when ram went with the hello.
     const [ram, disk, cpu, uptime] = await Promise.all([
-      conn.run('ram').then((r) => {
-        rttMs = Math.max(0, performance.now() - sent - r.durationMs);
-        return r;
-      }),
-      conn.run('disk'),
+      pipelinedRam ?? conn.run('ram').then(timed),
+      pipelinedRam ? conn.run('disk').then(timed) : conn.run('disk'),
       conn.run('cpu'),
       this.uptimeBase ? undefined : conn.run('uptime'),
     ]);
