@@ -3,7 +3,7 @@
  * messages and resuming need and csv-parse does not give directly: the line
  * where each record starts, and the byte offsets where it starts and ends.
  */
-import { createReadStream } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { CsvError, Parser } from 'csv-parse';
 import { ErrorCode, TcpcmdError, errorMessage } from '../protocol/index.js';
 import { NOT_UTF8, type Sniffed, Utf8Check, sniffEncoding } from './csv-encoding.js';
@@ -123,11 +123,7 @@ type Taken = ReturnType<RecordTaker['collected']> & {
  * records before it were yielded; other errors (the file cannot be read) as they are.
  */
 async function* parseChunks(path: string, options: ReadCsvOptions & Sniffed, onChunk?: (chunk: Buffer) => void): AsyncGenerator<Taken> {
-  const source = createReadStream(path, {
-    start: options.start,
-    end: options.end === undefined ? undefined : options.end - 1, // fs `end` is inclusive
-    highWaterMark: options.highWaterMark,
-  });
+  const source = fileChunks(path, options.start ?? 0, options.end, options.highWaterMark ?? DEFAULT_CHUNK);
   const parser = new RecordTaker({
     encoding: options.encoding,
     relax_column_count: true, // cell counts are checked by the caller, with better messages
@@ -140,12 +136,15 @@ async function* parseChunks(path: string, options: ReadCsvOptions & Sniffed, onC
     failure ??= err;
   });
   try {
-    for await (const chunk of source) {
-      onChunk?.(chunk as Buffer);
-      parser.write(chunk as Buffer); // parses synchronously
+    let chunks = 0;
+    for (const chunk of source) {
+      onChunk?.(chunk);
+      parser.write(chunk); // parses synchronously
       yield { ...parser.collected(), atEnd: false };
       failure ??= parser.errored ?? undefined;
       if (failure !== undefined) throw failure;
+      // A turn of the event loop now and then (Ctrl+C, timers) while a large file is read.
+      if (++chunks % TURN_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     await new Promise<void>((resolve) => {
       parser.once('error', () => resolve());
@@ -155,8 +154,35 @@ async function* parseChunks(path: string, options: ReadCsvOptions & Sniffed, onC
     failure ??= parser.errored ?? undefined;
     if (failure !== undefined) throw failure;
   } finally {
-    source.destroy();
+    source.return(undefined);
     parser.destroy();
+  }
+}
+
+const DEFAULT_CHUNK = 64 * 1024;
+/** Chunks read between two turns of the event loop (1 MiB by default). */
+const TURN_EVERY = 16;
+
+/**
+ * The bytes of `path` from `start` to `end` (exclusive), a chunk at a time,
+ * read synchronously: a chunk of a local file is read in microseconds, where
+ * each asynchronous read is a hop to the thread pool and back, a wake-up of
+ * the process that waits its turn for a core on a busy machine. (A pipe is
+ * refused before this, by sniffEncoding's positioned read: `run -` spools stdin to a file.)
+ */
+function* fileChunks(path: string, start: number, end: number | undefined, size: number): Generator<Buffer, void, undefined> {
+  const fd = openSync(path, 'r');
+  try {
+    for (let at = start; end === undefined || at < end; ) {
+      // A fresh buffer per chunk: the parser keeps a view of a record cut at its end.
+      const chunk = Buffer.allocUnsafe(end === undefined ? size : Math.min(size, end - at));
+      const n = readSync(fd, chunk, 0, chunk.length, at);
+      if (n === 0) return;
+      at += n;
+      yield n === chunk.length ? chunk : chunk.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 
