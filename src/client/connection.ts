@@ -238,12 +238,22 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
     else this.socket.resume();
   }
 
-  /** Closes; waiting runs are rejected with CONNECTION_CLOSED. Bye only if some wait: else an end says it with a write and an answer fewer. */
+  /**
+   * Closes; waiting runs are rejected with CONNECTION_CLOSED. Bye only if
+   * some wait: else an end says it with a write and an answer fewer. With
+   * nothing waiting and everything written, nothing the server could still
+   * send is wanted: the socket is closed at once (the system sends its FIN)
+   * rather than kept until the server's own end comes back.
+   */
   async close(): Promise<void> {
     if (this.ended) return;
     this.closing = true;
     if (this.pending.size > 0) this.send({ type: 'bye' });
     this.writer.flush();
+    if (this.pending.size === 0 && this.socket.writableLength === 0) {
+      this.socket.destroy();
+      return;
+    }
     this.socket.end();
     const timer = setTimeout(() => this.socket.destroy(), 2_000);
     await new Promise<void>((resolve) => (this.ended ? resolve() : this.socket.once('close', () => resolve())));
