@@ -92,16 +92,20 @@ export class Admission {
     if (early) return this.refuse(raw, early);
     let current = raw;
     let session: Refusable | undefined;
-    const ticket = this.gate.admit(address, (why) => {
-      // A session is told why, as any refusal (its log line is counted per address); a TLS handshake cannot be.
-      if (session) {
-        // Told why, then gone for sure: a session that had already failed ignores fail(), and a place freed must free its socket too.
-        session.fail(ErrorCode.TOO_MANY_SESSIONS, why);
-        setTimeout(() => current.destroy(), REFUSAL_WAIT_MS).unref();
-        return;
-      }
-      this.repeats.note(address, 'closed to make room', { event: 'refused', peer, code: ErrorCode.TOO_MANY_SESSIONS, message: why });
-      current.destroy();
+    // Told why, then gone for sure: a place freed must free its socket too, and a refused sender that keeps sending
+    // (a megabyte of hello) is not read, so its close would not be seen: it is closed once the answer had time to leave.
+    const closeSoon = (): void => void setTimeout(() => current.destroy(), REFUSAL_WAIT_MS).unref();
+    const ticket = this.gate.admit(address, {
+      evict: (why) => {
+        // A session is told why, as any refusal (its log line is counted per address); a TLS handshake cannot be.
+        if (session) {
+          session.fail(ErrorCode.TOO_MANY_SESSIONS, why);
+          return closeSoon();
+        }
+        this.repeats.note(address, 'closed to make room', { event: 'refused', peer, code: ErrorCode.TOO_MANY_SESSIONS, message: why });
+        current.destroy();
+      },
+      refused: closeSoon,
     });
     raw.once('close', () => ticket.leave());
     if (!this.serverTls) return this.whenItSpeaks(raw, ticket, (started) => (session = started));

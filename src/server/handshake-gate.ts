@@ -6,10 +6,18 @@ export interface HandshakeTicket {
   progressed(): void;
   /** Whether part of a frame is waiting for the rest (a client trickling bytes). */
   partial(holding: boolean): void;
-  /** The connection was refused and is closing: the first to make room. */
+  /** The connection was refused and is closing (on its own, within seconds): its place is free. */
   failed(): void;
   /** The handshake is done or the connection closed: its place is free. Idempotent. */
   leave(): void;
+}
+
+/** What the gate may do to a connection it admitted. */
+export interface GateCallbacks {
+  /** Close it to make room, telling it why (when it can be told). */
+  evict(why: string): void;
+  /** It was refused and has left the budget: close it soon. */
+  refused(): void;
 }
 
 export interface GateLimits {
@@ -27,7 +35,7 @@ export interface GateLimits {
  */
 export const SPARED_TURNS = 3;
 /** ...and at least this long: a client whose process waits for a core writes its hello a while after the kernel accepted it. */
-export const SPARED_MS = 1000;
+export const SPARED_MS = 250;
 /** A connection holding part of a frame and no whole one for this long is trickling bytes. */
 export const TRICKLE_MS = 1_000;
 /** A connection that said something but no whole frame since for this long is stalling. */
@@ -41,7 +49,6 @@ interface Entry extends HandshakeTicket {
   lastProgress: number;
   frames: number;
   holding: boolean;
-  dead: boolean;
   inside: boolean;
   /** Counted against the budget: it spoke, or had its chance to and stayed silent. */
   placed: boolean;
@@ -60,9 +67,10 @@ interface Entry extends HandshakeTicket {
  * from its address arrive with it. It takes a place in the budget when it
  * first sends something, or when its chance is over and it said nothing.
  * If its address's share or the budget (past half of it) is taken, one that
- * is getting nowhere makes room: refused and closing, silent, trickling
- * (part of a frame for TRICKLE_MS) or stalled (nothing whole for
- * STALLED_MS), the one longest without progress first. When there is none,
+ * is getting nowhere makes room: silent, trickling (part of a frame for
+ * TRICKLE_MS) or stalled (nothing whole for STALLED_MS), the one longest
+ * without progress first. One refused leaves the budget: it closes on its
+ * own within seconds. When there is none,
  * a silent newcomer is closed; one that spoke is refused at random, with a
  * chance that grows to certainty at the full budget (OpenSSH's random early
  * drop), and at its address's share, that address's connection longest
@@ -97,8 +105,12 @@ export class HandshakeGate {
     return this.perAddress.get(address) ?? 0;
   }
 
-  /** Counts a new connection from `address`; `evict` closes it, saying why, should it have to make room later. */
-  admit(address: string, evict: (why: string) => void): HandshakeTicket {
+  /**
+   * Counts a new connection from `address`: `on.evict` closes it, saying
+   * why, should it have to make room; `on.refused` is told when it was
+   * refused (it leaves the budget then, and should close soon).
+   */
+  admit(address: string, on: GateCallbacks): HandshakeTicket {
     const now = this.now();
     const entry: Entry = {
       address,
@@ -107,10 +119,9 @@ export class HandshakeGate {
       lastProgress: now,
       frames: 0,
       holding: false,
-      dead: false,
       inside: true,
       placed: false,
-      evict,
+      evict: on.evict,
       progressed: () => {
         if (!entry.inside) return;
         entry.frames++;
@@ -122,7 +133,12 @@ export class HandshakeGate {
         entry.holding = holding;
         if (!entry.placed) this.place(entry, true);
       },
-      failed: () => void (entry.dead = true),
+      // Not closed to make room: its sender would only come back sooner, with another megabyte to refuse.
+      failed: () => {
+        if (!entry.inside) return;
+        this.remove(entry);
+        on.refused();
+      },
       leave: () => this.remove(entry),
     };
     this.entries.add(entry);
@@ -161,26 +177,19 @@ export class HandshakeGate {
 
   /** Whether `e` is getting nowhere, so may make room for a newcomer. */
   private stuck(e: Entry, now: number): boolean {
-    if (e.dead || e.frames === 0) return true; // judged and silent, or refused
+    if (e.frames === 0) return true; // judged, and silent
     const quiet = now - e.lastProgress;
     return quiet >= STALLED_MS || (e.holding && quiet >= TRICKLE_MS);
   }
 
-  /**
-   * The placed, stuck connection (of `address`, if given; any, with
-   * `anyone`) longest without progress; refused ones last: they close on
-   * their own within seconds, and closing them at once would only let their
-   * senders come back sooner.
-   */
+  /** The placed, stuck connection (of `address`, if given; any, with `anyone`) longest without progress. */
   private victim(now: number, address?: string, anyone = false): Entry | undefined {
     let best: Entry | undefined;
-    let refused: Entry | undefined;
     for (const e of this.entries) {
       if (!e.placed || (address !== undefined && e.address !== address)) continue;
-      if (e.dead) refused ??= e;
-      else if ((anyone || this.stuck(e, now)) && (!best || e.lastProgress < best.lastProgress)) best = e;
+      if ((anyone || this.stuck(e, now)) && (!best || e.lastProgress < best.lastProgress)) best = e;
     }
-    return best ?? refused;
+    return best;
   }
 
   /** Judges the connections whose chance to speak is over: they said nothing. */
