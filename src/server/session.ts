@@ -245,9 +245,12 @@ export class Session {
     else this.output.send({ type: 'error', code, message, fatal: true });
     this.runs.abortAll({ code, message });
     this.state = 'closed';
-    this.ticket?.failed();
     // Nothing more from this client is read: a peer pushing a megabyte after a refused frame is not read to the end.
     this.socket.pause();
+    this.ticket?.failed();
+    // Before the handshake the listener closes it once the answer had time to leave (admission.ts), not at once (our end
+    // would be the peer's cue): a sender that reconnects as soon as it is closed comes back no sooner than that.
+    if (this.ticket && !this.established) return;
     this.output.end();
   }
 
