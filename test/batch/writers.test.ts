@@ -109,7 +109,7 @@ describe('formats parse back to the rows', () => {
     const xml = await writeAll('junit', [row(1, { status: 'failed', exit_code: 1, stdout: bytes, stderr: Buffer.from('e').toString('base64'), output_encoding: 'base64' })]);
     const testcase = parseXml(xml).children[0]?.children[0];
     expect(testcase?.children.map((c) => [c.name, c.text])).toEqual([
-      ['failure', expect.any(String)],
+      ['failure', 'command: echo 1\nexit code: 1 (expected 0)'],
       ['system-out', `${BASE64_MARK}\n${bytes}`],
       ['system-err', `${BASE64_MARK}\nZQ==`],
     ]);

@@ -137,6 +137,13 @@ export class Tmux {
   private constructor(readonly name: string) {}
 
   /** Runs `tcpcmd ...args` in a new terminal; the pane prints `[exited N]` when it ends. */
+  /** `tcpcmd connect TARGET` in a terminal, once its prompt shows. */
+  static async connected(target: string, env: Record<string, string> = {}): Promise<Tmux> {
+    const t = await Tmux.start(['connect', target], env);
+    await t.waitFor(`${target}> `);
+    return t;
+  }
+
   static async start(args: string[], env: Record<string, string> = {}): Promise<Tmux> {
     const name = `tcpcmd-repl-${process.pid}-${++sessions}`;
     const tmux = new Tmux(name);
@@ -161,6 +168,12 @@ export class Tmux {
 
   async type(text: string): Promise<void> {
     await this.tmux('send-keys', '-t', this.name, '-l', text);
+  }
+
+  /** Types a line and presses Enter, as a person running a command does. */
+  async enter(text: string): Promise<void> {
+    await this.type(text);
+    await this.send('Enter');
   }
 
   /** The screen and its scrollback, as text (`escapes`: with colour codes). */

@@ -24,8 +24,7 @@ describe.skipIf(withoutTmux())('tcpcmd connect after an idle close (tmux)', () =
     expect(await t.count('closed the connection')).toBe(1);
     expect(await t.screen()).not.toContain('reconnected to');
 
-    await t.type('echo back again');
-    await t.send('Enter');
+    await t.enter('echo back again');
     await t.waitFor(`reconnected to ${server.target}`);
     await t.waitFor(/^back again$/m);
     await until(connections, (n) => n === 1 + 3 + 1, "the REPL's second connection in the server's log");

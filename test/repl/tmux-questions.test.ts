@@ -10,21 +10,17 @@ describe.skipIf(withoutTmux())('tcpcmd connect questions (tmux)', () => {
     const closed = await freePort(); // nothing listens there
     const t = await Tmux.start(['connect']);
     await t.waitFor('Host');
-    await t.type('127.0.0.1');
-    await t.send('Enter');
+    await t.enter('127.0.0.1');
     await t.waitFor('Port');
-    await t.type(String(closed));
-    await t.send('Enter');
+    await t.enter(String(closed));
     await t.waitFor(`[error] cannot connect to 127.0.0.1:${closed}: connection refused`);
     await t.waitFor(/^\? Host \(host or host:port\) ‣ 127\.0\.0\.1 *$/m);
     await t.send('Enter');
     await t.waitFor(new RegExp(`^\\? Port ‣ ${closed} *$`, 'm'));
     for (let i = 0; i < String(closed).length; i++) await t.send('BSpace');
-    await t.type(String(server.port));
-    await t.send('Enter');
+    await t.enter(String(server.port));
     await t.waitFor(`connected to ${server.target}`);
-    await t.type('echo second try');
-    await t.send('Enter');
+    await t.enter('echo second try');
     await t.waitFor(/^second try$/m);
 
     // Named on the command line, it is not asked for: exit 3, as without a terminal.
@@ -46,15 +42,12 @@ describe.skipIf(withoutTmux())('tcpcmd connect questions (tmux)', () => {
     expect(lines.filter((l) => /\? Po/.test(l))).toEqual([]);
 
     const server = await startCliServer();
-    const s = await Tmux.start(['connect', server.target]);
-    await s.waitFor(`${server.target}> `);
-    await s.type('kill');
-    await s.send('Enter');
+    const s = await Tmux.connected(server.target);
+    await s.enter('kill');
     await s.waitFor(`Stop the server at ${server.target}?`);
     await s.send('C-d');
     await s.waitFor('not sent');
-    await s.type('echo still serving');
-    await s.send('Enter');
+    await s.enter('echo still serving');
     await s.waitFor(/^still serving$/m);
     expect(server.child.exitCode).toBeNull();
   });

@@ -11,46 +11,39 @@ describe.skipIf(withoutTmux())('tcpcmd connect in a terminal (tmux)', () => {
     const server = await startCliServer();
     const t = await Tmux.start(['connect', server.target], { NO_COLOR: '' });
     await t.waitFor(`${server.target}> `);
-    await t.type('echo hello from tmux');
-    await t.send('Enter');
+    await t.enter('echo hello from tmux');
     await t.waitFor(/^hello from tmux$/m);
     await t.type('cp');
     await t.send('Tab');
     await t.waitFor(`${server.target}> cpu`);
     await t.send('Enter');
     await t.waitFor(/^cores: /m);
-    await t.type('linux:echo oops >&2; exit 5');
-    await t.send('Enter');
+    await t.enter('linux:echo oops >&2; exit 5');
     await t.waitFor(/\[exit 5, \d+ms\]/);
     expect(await t.screen(true)).toMatch(/\x1b\[31moops/); // eslint-disable-line no-control-regex
 
     const plain = await Tmux.start(['connect', server.target]); // NO_COLOR=1
     await plain.waitFor(`${server.target}> `);
-    await plain.type('linux:echo oops >&2; exit 5');
-    await plain.send('Enter');
+    await plain.enter('linux:echo oops >&2; exit 5');
     await plain.waitFor(/\[exit 5, \d+ms\]/);
     expect(await plain.screen(true)).not.toContain('\x1b[31m');
   });
 
   it('Ctrl+C cancels linux:sleep on the server (its process is gone) and the session goes on; Ctrl+C twice on an empty line leaves', async () => {
     const server = await startCliServer();
-    const t = await Tmux.start(['connect', server.target]);
-    await t.waitFor(`${server.target}> `);
+    const t = await Tmux.connected(server.target);
     const seconds = `30.${process.pid}`; // an argument no other test uses, to find this very process
-    await t.type(`linux:sleep ${seconds}`);
-    await t.send('Enter');
+    await t.enter(`linux:sleep ${seconds}`);
     await until(() => liveProcesses(['sleep', seconds]).length, (n) => n === 1, 'the sleep to start');
     await t.send('C-c');
     await t.waitFor(/\[cancelled, [\d.]+m?s\]/);
     await until(() => liveProcesses(['sleep', seconds]).length, (n) => n === 0, 'the sleep to be killed');
-    await t.type('echo still here');
-    await t.send('Enter');
+    await t.enter('echo still here');
     await t.waitFor(/^still here$/m);
     await t.send('C-c');
     await t.waitFor('(To exit, press Ctrl+C again or Ctrl+D or type .exit)');
     // Anything typed in between starts the count again.
-    await t.type('echo between');
-    await t.send('Enter');
+    await t.enter('echo between');
     await t.waitFor(/^between$/m);
     await t.send('C-c');
     await until(() => t.count('(To exit, press Ctrl+C again'), (n) => n === 2, 'the second hint');
@@ -82,8 +75,7 @@ describe.skipIf(withoutTmux())('tcpcmd connect in a terminal (tmux)', () => {
     await t.waitFor("(reverse-i-search)`bet': echo beta");
     await t.send('Escape');
     await t.waitFor(new RegExp(`${prompt.replace(/\./g, '\\.')}echo beta$`, 'm'));
-    await t.type(' gamma');
-    await t.send('Enter');
+    await t.enter(' gamma');
     await t.waitFor(/^beta gamma$/m);
 
     await t.type('echo kept');
@@ -105,8 +97,7 @@ describe.skipIf(withoutTmux())('tcpcmd connect in a terminal (tmux)', () => {
     const first = await Tmux.start(['connect', server.target], env);
     await first.waitFor(`${server.target}> `);
     for (const n of [1, 2]) {
-      await first.type('echo first run');
-      await first.send('Enter');
+      await first.enter('echo first run');
       await until(() => first.count('\nfirst run'), (c) => c === n, `run ${n}`);
     }
     await first.send('C-d');
@@ -132,25 +123,21 @@ describe.skipIf(withoutTmux())('tcpcmd connect in a terminal (tmux)', () => {
     expect(reset.code).toBe(0);
     await t.waitFor(`connection to ${target} lost: the server was reset`);
     await t.waitFor(`reconnected to ${target}`);
-    await t.type('echo after reset');
-    await t.send('Enter');
+    await t.enter('echo after reset');
     await t.waitFor(/^after reset$/m);
 
     await server.stop();
     await t.waitFor(`${target} (disconnected)> `);
     server = await serveOnPort(port);
     await until(() => t.count(`reconnected to ${target}`), (n) => n === 2, 'the second reconnection', 10_000);
-    await t.type('echo after restart');
-    await t.send('Enter');
+    await t.enter('echo after restart');
     await t.waitFor(/^after restart$/m);
   });
 
   it('asks before kill: no sends nothing, yes stops the server', async () => {
     const server = await startCliServer();
-    const t = await Tmux.start(['connect', server.target]);
-    await t.waitFor(`${server.target}> `);
-    await t.type('kill');
-    await t.send('Enter');
+    const t = await Tmux.connected(server.target);
+    await t.enter('kill');
     await t.waitFor(`Stop the server at ${server.target}?`);
     const question = (await t.screen()).split('\n').find((l) => l.includes('Stop the server at')) ?? '';
     expect(question).toMatch(/\(y\/N\)/);
@@ -158,11 +145,9 @@ describe.skipIf(withoutTmux())('tcpcmd connect in a terminal (tmux)', () => {
     await t.type('n');
     await t.waitFor('not sent');
     expect((await t.screen()).split('\n').find((l) => l.includes('Stop the server at'))).toMatch(/\bno\s*$/);
-    await t.type('echo alive');
-    await t.send('Enter');
+    await t.enter('echo alive');
     await t.waitFor(/^alive$/m);
-    await t.type('kill');
-    await t.send('Enter');
+    await t.enter('kill');
     await until(() => t.count('Stop the server at'), (n) => n === 2, 'the second question');
     await t.type('y');
     expect(await server.exited).toBe(0);
@@ -171,13 +156,10 @@ describe.skipIf(withoutTmux())('tcpcmd connect in a terminal (tmux)', () => {
 
   it('.save names the file it cannot write and why, not a file of its own', async () => {
     const server = await startCliServer();
-    const t = await Tmux.start(['connect', server.target]);
-    await t.waitFor(`${server.target}> `);
-    await t.type('echo saved');
-    await t.send('Enter');
+    const t = await Tmux.connected(server.target);
+    await t.enter('echo saved');
     await t.waitFor(/^saved$/m);
-    await t.type('.save /proc/no-such-dir/x.csv');
-    await t.send('Enter');
+    await t.enter('.save /proc/no-such-dir/x.csv');
     await t.waitFor('[error] cannot write /proc/no-such-dir/x.csv: ENOENT: no such file or directory');
     expect(await t.screen()).not.toContain(tmpdir());
   });
@@ -186,12 +168,10 @@ describe.skipIf(withoutTmux())('tcpcmd connect in a terminal (tmux)', () => {
     const server = await startCliServer([], { TCPCMD_TOKEN: 's3cret' });
     const t = await Tmux.start(['connect', server.target]); // TCPCMD_TOKEN is empty there
     await t.waitFor(`Token for ${server.target}`);
-    await t.type('s3cret');
-    await t.send('Enter');
+    await t.enter('s3cret');
     await t.waitFor(`connected to ${server.target}`);
     expect(await t.screen()).not.toContain('s3cret');
-    await t.type('echo authenticated');
-    await t.send('Enter');
+    await t.enter('echo authenticated');
     await t.waitFor(/^authenticated$/m);
   });
 
@@ -199,15 +179,12 @@ describe.skipIf(withoutTmux())('tcpcmd connect in a terminal (tmux)', () => {
     const server = await startCliServer();
     const t = await Tmux.start(['connect']);
     await t.waitFor('Host');
-    await t.type('127.0.0.1');
-    await t.send('Enter');
+    await t.enter('127.0.0.1');
     await t.waitFor('Port');
-    await t.type('http');
-    await t.send('Enter');
+    await t.enter('http');
     await t.waitFor('port must be a whole number from 1 to 65535, got "http"');
     for (let i = 0; i < 4; i++) await t.send('BSpace');
-    await t.type(String(server.port));
-    await t.send('Enter');
+    await t.enter(String(server.port));
     await t.waitFor(`connected to ${server.target}`);
     await t.waitFor(`${server.target}> `);
   });

@@ -51,8 +51,7 @@ describe.skipIf(!hasTmux() && !process.env.CI)('tcpcmd top in a terminal (tmux)'
     await t.send('Enter');
     await t.waitFor(`connecting to web-b (127.0.0.1:${b.port})`);
     await t.waitFor(/> $/m, 15_000);
-    await t.type('echo from inside top');
-    await t.send('Enter');
+    await t.enter('echo from inside top');
     await t.waitFor(/^from inside top$/m);
     await t.send('C-d');
     // Back in the view, and reading keys again.
