@@ -80,7 +80,7 @@ async function connectWith(target: string | Address, options: ConnectOptions, fi
     if (!(await trustOnFirstUse(err.question, known))) {
       throw new TcpcmdError(ErrorCode.TLS_ERROR, `certificate verification failed: ${err.question.where} was not accepted (its SHA-256 fingerprint is ${err.question.fingerprint})`);
     }
-    return connectOnce(address, options, first);
+    return connectOnce(address, options, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, first);
   }
 }
 
@@ -99,7 +99,8 @@ async function connectAttempts(address: Address, options: ConnectOptions, first?
   const until = performance.now() + (options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await connectOnce(address, options, first);
+      // Every attempt within the one --connect-timeout: a retry gets what is left of it, not a fresh one.
+      return await connectOnce(address, options, Math.max(1, until - performance.now()), first);
     } catch (err) {
       const pause = 50 + Math.random() * 150 * attempt;
       if (!(err instanceof TcpcmdError) || !turnedAway.has(err) || attempt >= CONNECT_ATTEMPTS || options.signal?.aborted || performance.now() + pause >= until) throw err;
@@ -109,8 +110,7 @@ async function connectAttempts(address: Address, options: ConnectOptions, first?
 }
 
 /** A connection's deadline and the caller's signal in one: a timer and an AttemptStop (AbortSignal.any and .timeout, then a controller per attempt, cost a tenth of a fan-out's CPU). */
-async function connectOnce(address: Address, options: ConnectOptions, first?: FirstRun): Promise<Opened> {
-  const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+async function connectOnce(address: Address, options: ConnectOptions, timeoutMs: number, first?: FirstRun): Promise<Opened> {
   const stop = new AttemptStop();
   const timer = setTimeout(() => stop.stop('timeout'), timeoutMs);
   const { signal } = options;
