@@ -31,8 +31,8 @@ export interface AdmissionHost {
 
 /** A session still in its handshake, as admission sees it: one that can be told why it must go. */
 export interface Refusable {
-  /** Says why in the client's own format (a JSON error frame, or a plain-text line), then closes. */
-  fail(code: ErrorInfo['code'], message: string): void;
+  /** Says why in the client's own format (a JSON error frame, or a plain-text line), then closes (or, `closedByListener`, leaves that to the caller). */
+  fail(code: ErrorInfo['code'], message: string, closedByListener?: boolean): void;
 }
 
 /**
@@ -99,7 +99,7 @@ export class Admission {
       evict: (why) => {
         // A session is told why, as any refusal (its log line is counted per address); a TLS handshake cannot be.
         if (session) {
-          session.fail(ErrorCode.TOO_MANY_SESSIONS, why);
+          session.fail(ErrorCode.TOO_MANY_SESSIONS, why, true);
           return closeSoon();
         }
         this.repeats.note(address, 'closed to make room', { event: 'refused', peer, code: ErrorCode.TOO_MANY_SESSIONS, message: why });

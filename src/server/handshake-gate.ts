@@ -6,8 +6,8 @@ export interface HandshakeTicket {
   progressed(): void;
   /** Whether part of a frame is waiting for the rest (a client trickling bytes). */
   partial(holding: boolean): void;
-  /** The connection was refused and is closing (on its own, within seconds): its place is free. */
-  failed(): void;
+  /** The connection was refused: its place is free; true when the listener closes it soon (GateCallbacks.refused). */
+  failed(): boolean;
   /** The handshake is done or the connection closed: its place is free. Idempotent. */
   leave(): void;
 }
@@ -35,7 +35,7 @@ export interface GateLimits {
  */
 export const SPARED_TURNS = 3;
 /** ...and at least this long: a client whose process waits for a core writes its hello a while after the kernel accepted it. */
-export const SPARED_MS = 250;
+const SPARED_MS = 250;
 /** A connection holding part of a frame and no whole one for this long is trickling bytes. */
 export const TRICKLE_MS = 1_000;
 /** A connection that said something but no whole frame since for this long is stalling. */
@@ -135,9 +135,10 @@ export class HandshakeGate {
       },
       // Not closed to make room: its sender would only come back sooner, with another megabyte to refuse.
       failed: () => {
-        if (!entry.inside) return;
+        if (!entry.inside) return false;
         this.remove(entry);
         on.refused();
+        return true;
       },
       leave: () => this.remove(entry),
     };
@@ -233,4 +234,4 @@ export class HandshakeGate {
 }
 
 /** What a connection closed to make room for another is told. */
-export const MADE_ROOM = 'closed during the handshake to make room for others: it had sent nothing, or nothing whole for a while; try again';
+const MADE_ROOM = 'closed during the handshake to make room for others: it had sent nothing, or nothing whole for a while; try again';

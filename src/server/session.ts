@@ -236,8 +236,8 @@ export class Session {
     else this.output.send({ type: 'error', code: ErrorCode.BAD_FRAME, message, fatal: false });
   }
 
-  /** An error that ends the session: say why, then close. */
-  fail(code: ErrorInfo['code'], message: string): void {
+  /** An error that ends the session: say why, then close (`closedByListener`: the listener closes the socket, soon). */
+  fail(code: ErrorInfo['code'], message: string, closedByListener = false): void {
     if (this.state === 'closed') return;
     this.closeReason = code;
     this.errors.log(code, message, this.established);
@@ -247,10 +247,9 @@ export class Session {
     this.state = 'closed';
     // Nothing more from this client is read: a peer pushing a megabyte after a refused frame is not read to the end.
     this.socket.pause();
-    this.ticket?.failed();
     // Before the handshake the listener closes it once the answer had time to leave (admission.ts), not at once (our end
     // would be the peer's cue): a sender that reconnects as soon as it is closed comes back no sooner than that.
-    if (this.ticket && !this.established) return;
+    if (this.ticket?.failed() === true || closedByListener) return;
     this.output.end();
   }
 
