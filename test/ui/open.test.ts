@@ -38,6 +38,15 @@ describe('tcpcmd ui --open and --host', () => {
     expect([302, 303]).toContain(res.status);
   });
 
+  it('--open where the opener finds no browser (xdg-open without a desktop exits 3) says so too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tcpcmd-open-'));
+    writeFileSync(join(dir, 'xdg-open'), '#!/bin/sh\necho "xdg-open: no method available for opening \'$1\'" >&2\nexit 3\n');
+    chmodSync(join(dir, 'xdg-open'), 0o755);
+    ui = await startUi(['--open'], { PATH: dir });
+    await until(() => ui?.stderr().includes('no browser to open here') ?? false);
+    expect(ui.stderr()).toBe('tcpcmd ui: no browser to open here; open the URL above\n');
+  });
+
   it('warns when the page is served beyond this machine, and not for loopback', async () => {
     ui = await startUi(['--host', '0.0.0.0']);
     await until(() => ui?.stderr().includes('warning') ?? false);

@@ -51,7 +51,10 @@ function openBrowser(url: string): void {
   const [cmd, ...args] = process.platform === 'darwin' ? ['open', url] : process.platform === 'win32' ? ['cmd', '/c', 'start', '""', url] : ['xdg-open', url];
   void import('node:child_process').then(({ spawn }) => {
     const child = spawn(cmd ?? 'xdg-open', args, { stdio: 'ignore', detached: true });
-    child.on('error', () => process.stderr.write('tcpcmd ui: no browser to open here; open the URL above\n'));
+    // No opener (spawn error), or one that found no browser (xdg-open without a desktop exits 3): either way, say so.
+    const none = (): boolean => process.stderr.write('tcpcmd ui: no browser to open here; open the URL above\n');
+    child.on('error', none);
+    child.on('exit', (code) => void (code !== 0 && code !== null && none()));
     child.unref();
   });
 }
