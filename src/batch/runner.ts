@@ -66,7 +66,6 @@ export interface RunnerOptions {
 /** What the runs came to: the summary is made from it (summary.ts). */
 export type RunnerResult = RunsDone;
 
-export { WINDOW_CHARS };
 
 const FAIL_FAST_SKIP = formatError(ErrorCode.CANCELLED, 'not run: --fail-fast stopped the batch after a failure');
 

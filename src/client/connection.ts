@@ -242,8 +242,10 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
    * Closes; waiting runs are rejected with CONNECTION_CLOSED. Bye only if
    * some wait: else an end says it with a write and an answer fewer. With
    * nothing waiting and everything written, nothing the server could still
-   * send is wanted: the socket is closed at once (the system sends its FIN)
-   * rather than kept until the server's own end comes back.
+   * send is wanted: the socket is closed at once rather than kept until the
+   * server's own end comes back (a FIN; a reset instead if an answer we no
+   * longer wait for, to a run given up or cancelled, is still unread, which
+   * the server takes as the client gone).
    */
   async close(): Promise<void> {
     if (this.ended) return;

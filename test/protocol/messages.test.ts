@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { authProof, verifyProof } from '../../src/protocol/auth.js';
-import { encodeFrame, parseAddress, parseClientMessage, parseServerMessage, formatAddress } from '../../src/protocol/index.js';
+import { encodeFrame, encodeRunFrame, parseAddress, parseClientMessage, parseServerMessage, formatAddress } from '../../src/protocol/index.js';
 
 describe('parseClientMessage', () => {
   it('accepts each frame type', () => {
@@ -107,5 +107,11 @@ describe('hello features and done data', () => {
     expect(parseServerMessage(done([1])).ok).toBe(false);
     const future = parseServerMessage(done({ kind: 'gpu', temperatureCelsius: 60 }));
     expect(future.ok && future.value.type === 'done' && 'data' in future.value).toBe(false);
+  });
+
+  it('encodeRunFrame writes what encodeFrame writes for the same run frame', () => {
+    expect(encodeRunFrame(7, 'echo "x"\n', {})).toBe(encodeFrame({ type: 'run', id: 7, cmd: 'echo "x"\n' }));
+    expect(encodeRunFrame('a-1', 'ls', { timeout: 500, stdin: true })).toBe(encodeFrame({ type: 'run', id: 'a-1', cmd: 'ls', timeout: 500, stdin: true }));
+    expect(encodeRunFrame(8, 'ls', { timeout: undefined, stdin: undefined })).toBe(encodeFrame({ type: 'run', id: 8, cmd: 'ls' }));
   });
 });

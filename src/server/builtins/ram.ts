@@ -30,22 +30,23 @@ export const ram: Command = {
  */
 const memInfo = new RecentReading(readMemInfo);
 
+const MEM_TOTAL = /^MemTotal:\s+(\d+) kB$/m;
 const MEM_FREE = /^MemFree:\s+(\d+) kB$/m;
 const MEM_AVAILABLE = /^MemAvailable:\s+(\d+) kB$/m;
 
 async function readMemInfo(): Promise<{ total: number; free: number; available: number }> {
-  // os.totalmem() and os.freemem() are each a read of /proc/meminfo too, on Linux.
-  const total = totalmem();
-  const fallback = freemem();
-  let text = '';
+  let text: string;
   try {
     text = await readFile('/proc/meminfo', 'utf8');
   } catch {
-    return { total, free: fallback, available: fallback };
+    // Not Linux: os.freemem() is the best there is. (On Linux these two are each a read of /proc/meminfo, so they are not asked there.)
+    const free = freemem();
+    return { total: totalmem(), free, available: free };
   }
   const kib = (key: RegExp): number | undefined => {
     const value = key.exec(text)?.[1];
     return value === undefined ? undefined : Number(value) * 1024;
   };
-  return { total, free: kib(MEM_FREE) ?? fallback, available: kib(MEM_AVAILABLE) ?? fallback };
+  const free = kib(MEM_FREE) ?? freemem();
+  return { total: kib(MEM_TOTAL) ?? totalmem(), free, available: kib(MEM_AVAILABLE) ?? free };
 }
