@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
 import { DEFAULT_MAX_FRAME, ErrorCode, LineDecoder, TcpcmdError, parseServerMessage, type ServerMessage } from '../protocol/index.js';
 
@@ -23,22 +22,9 @@ export class FrameReader {
     socket.on('data', (chunk: Buffer) => this.push(chunk));
   }
 
-  /**
-   * A chunk of whole frames with nothing held before it (an answer, a burst
-   * of answers) is decoded at once and split in place: no line events, no
-   * copies. Anything else goes through the line decoder.
-   */
+  /** Frames of a chunk of whole ones are parsed straight from one decode (LineDecoder.eachWholeLine); anything else goes through push(). */
   private push(chunk: Buffer): void {
-    if (this.failed) return;
-    if (this.decoder.buffered === 0 && chunk.length <= this.maxFrame && chunk[chunk.length - 1] === 10 && isUtf8(chunk)) {
-      const text = chunk.toString('utf8');
-      for (let from = 0; from < text.length && !this.failed;) {
-        const nl = text.indexOf('\n', from);
-        this.line(text.slice(from, nl > from && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl));
-        from = nl + 1;
-      }
-      return;
-    }
+    if (this.failed || this.decoder.eachWholeLine(chunk, this.wholeLine)) return;
     for (const event of this.decoder.push(chunk)) {
       if (this.failed) return;
       if (event.kind === 'line') {
@@ -48,6 +34,11 @@ export class FrameReader {
       this.fail(`${this.where} sent ${event.kind === 'too-large' ? `a frame over ${this.maxFrame} bytes` : 'bytes that are not UTF-8'}: is it a tcpcmd server?`);
     }
   }
+
+  private readonly wholeLine = (line: string): boolean => {
+    this.line(line);
+    return !this.failed;
+  };
 
   private line(line: string): void {
     const parsed = parseServerMessage(line);

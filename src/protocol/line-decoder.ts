@@ -75,7 +75,7 @@ export class LineDecoder {
     if (last >= start) {
       const region = chunk.subarray(start, last);
       // The common case in one decode: valid UTF-8, and too short to hold a line over the limit.
-      if (region.length <= this.maxLine && isUtf8(region)) this.splitText(region.toString('utf8'), events);
+      if (region.length <= this.maxLine && isUtf8(region)) this.splitText(region.toString('utf8'), (line) => events.push({ kind: 'line', line }) > 0);
       else if (!this.pushEach(chunk, start, last, events)) return events;
       start = last + 1;
     }
@@ -94,15 +94,25 @@ export class LineDecoder {
     return events;
   }
 
+  /**
+   * A chunk of whole lines with nothing held before it (an answer, a burst of
+   * answers), valid UTF-8 and short enough: each line is handed to `each`
+   * straight from one decode, with no events made (false from `each` stops).
+   * Returns false, having done nothing, for any other chunk: push() it.
+   */
+  eachWholeLine(chunk: Buffer, each: (line: string) => boolean): boolean {
+    if (this.pending > 0 || this.stopped || chunk.length > this.maxLine || chunk[chunk.length - 1] !== 10 || !isUtf8(chunk)) return false;
+    this.splitText(chunk.toString('utf8', 0, chunk.length - 1), each);
+    return true;
+  }
+
   /** Lines of decoded text without its last newline. */
-  private splitText(text: string, events: LineEvent[]): void {
-    let from = 0;
-    for (;;) {
+  private splitText(text: string, each: (line: string) => boolean): void {
+    for (let from = 0; ;) {
       const nl = text.indexOf('\n', from);
       const end = nl === -1 ? text.length : nl;
       const cut = !this.keepCR && end > from && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-      events.push({ kind: 'line', line: text.slice(from, cut) });
-      if (nl === -1) return;
+      if (!each(text.slice(from, cut)) || nl === -1) return;
       from = nl + 1;
     }
   }

@@ -83,4 +83,19 @@ describe('LineDecoder, whole chunks against byte by byte', () => {
       { numRuns: 500 },
     );
   });
+
+  it('eachWholeLine: a chunk of whole lines with nothing held goes straight to the callback; anything else is left to push', () => {
+    const d = new LineDecoder(16);
+    const seen: string[] = [];
+    expect(d.eachWholeLine(Buffer.from('a\r\nb\n'), (l) => seen.push(l) > 0)).toBe(true);
+    expect(seen).toEqual(['a', 'b']);
+    expect(d.eachWholeLine(Buffer.from('x\ny\n'), (l) => (seen.push(l), false))).toBe(true); // false stops
+    expect(seen).toEqual(['a', 'b', 'x']);
+    expect(d.eachWholeLine(Buffer.from('no newline'), () => true)).toBe(false);
+    expect(d.eachWholeLine(Buffer.from([0xff, 10]), () => true)).toBe(false); // not UTF-8
+    expect(d.eachWholeLine(Buffer.from(`${'z'.repeat(20)}\n`), () => true)).toBe(false); // over the limit
+    expect(d.push(Buffer.from('held'))).toEqual([]);
+    expect(d.eachWholeLine(Buffer.from('c\n'), () => true)).toBe(false); // a line is held: push() joins it
+    expect(d.push(Buffer.from('c\n'))).toEqual([{ kind: 'line', line: 'heldc' }]);
+  });
 });
