@@ -42,8 +42,9 @@ interface SignalGroup {
 /**
  * Runs waiting for their done frame, by id. On a lost connection all are
  * rejected with the cause. Runs given the same AbortSignal (a batch gives
- * one to all its runs) share one listener on it: a listener per run made
- * each answer walk the signal's list of hundreds.
+ * one to all its runs) wait on it as one group (one whenAborted): a waiter
+ * of its own per run (two closures made and a set entry kept per run)
+ * cost a 20,000-row run about a tenth more CPU.
  */
 export class PendingRuns {
   private readonly runs = new Map<RunId, PendingRun>();
