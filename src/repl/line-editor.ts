@@ -106,19 +106,18 @@ export class LineEditor {
 
   /**
    * The next line; on a terminal the prompt is shown while waiting. Undefined
-   * at the end of input (Ctrl+D, EOF, close()). Not an async function: a
-   * line already read comes in a promise made settled, without the
-   * machinery of an async call, and a piped script takes thousands.
+   * at the end of input (Ctrl+D, EOF, close()). A piped script's lines are
+   * taken with takeQueued() first, without a promise each.
    */
   nextLine(): Promise<string | undefined> {
-    const { terminal, output } = this.options;
-    const queued = this.queue.shift();
-    if (queued !== undefined) {
-      if (terminal) output.write(`${this.promptText}${queued}\n`); // show what runs next, as a shell does with type-ahead
-      else if (this.readPaused && this.queue.length < MAX_QUEUED / 2) this.resumeReading();
-      return Promise.resolve(queued);
+    if (!this.options.terminal) {
+      const queued = this.takeQueued();
+      return queued !== undefined ? Promise.resolve(queued) : this.waitForLine();
     }
-    return this.waitForLine();
+    const queued = this.queue.shift();
+    if (queued === undefined) return this.waitForLine();
+    this.options.output.write(`${this.promptText}${queued}\n`); // show what runs next, as a shell does with type-ahead
+    return Promise.resolve(queued);
   }
 
   /**
