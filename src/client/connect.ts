@@ -168,8 +168,7 @@ async function handshake(address: Address, options: ConnectOptions, first: First
       }
       if (message.type === 'ready' && hello) {
         stop.onStop(undefined);
-        // From the next frame on, the reader hands frames straight to the connection.
-        connection = new Connection(socket, serverInfo(hello, message, where), (feed: FrameFeed) => void ({ frame: reader.onFrame, end: reader.onError } = feed));
+        connection = new Connection(socket, serverInfo(hello, message, where), handOver(reader));
         if (!first) return resolve({ connection });
         // Tracked before the frames after ready (its output) are read.
         return resolve({ connection, result: sent ? connection.trackSent(first.cmd, first.options) : connection.run(first.cmd, first.options) });
@@ -223,4 +222,12 @@ function pipelinedRun(first: FirstRun | undefined): string | undefined {
 function refusal(message: ErrorFrame, where: string): TcpcmdError {
   const hint = message.code === ErrorCode.AUTH_FAILED ? " (check TCPCMD_TOKEN or --token-file: it must be the server's token)" : '';
   return new TcpcmdError(message.code, `${where}: ${message.message}${hint}`);
+}
+
+/** From the next frame on, the reader hands its frames straight to the connection's feed. */
+function handOver(reader: FrameReader): (feed: FrameFeed) => void {
+  return (feed) => {
+    reader.onFrame = feed.frame;
+    reader.onError = feed.end;
+  };
 }
