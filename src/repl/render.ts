@@ -43,7 +43,7 @@ export function statusLine(result: RunResult, paint: Painter, showSlow = false, 
   if (result.exitCode === null) return line(paint.red, `${result.signal ? `killed by ${result.signal}` : 'no exit code'}, ${took}`);
   if (result.exitCode !== 0) return line(paint.red, `exit ${result.exitCode}, ${took}`);
   if (notes) return line(paint.yellow, took);
-  return showSlow && result.durationMs >= 1_000 ? line(paint.dim, took) : undefined;
+  return line(paint.dim, took); // a slow success (showSlow): the first line let every other success go
 }
 
 /** A failure of our own (not connected, bad meta command, ...): one line, what happened and what to do. */
