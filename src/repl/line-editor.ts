@@ -1,6 +1,7 @@
 /**
- * Lines in, over Node's readline. On a terminal: a prompt with line editing,
- * history, Ctrl+R search (history-search.ts) and Tab completion; without one: plain lines, no prompt, no echo.
+ * Lines typed on a terminal, over Node's readline: a prompt with line editing,
+ * history, Ctrl+R search (history-search.ts) and Tab completion. (Without a
+ * terminal the REPL reads its lines with PipedLines, piped-lines.ts.)
  * Lines typed while a command runs wait their turn (type-ahead, as in a
  * shell). A message that arrives while the prompt is up ("reconnected") is
  * printed above it, keeping what was typed. For an enquirer prompt in the
@@ -24,47 +25,13 @@ export interface LineEditorOptions {
   onInterrupt?: (lineEmpty: boolean) => void;
 }
 
-/** Lines read ahead of the REPL before reading pauses (a large piped script). */
-const MAX_QUEUED = 1000;
-
-/**
- * Lines waiting, oldest first, taken from the front by index: Array#shift
- * moved the hundreds of lines a piped script keeps waiting, on every line.
- */
-class LineQueue {
-  private lines: string[] = [];
-  private head = 0;
-
-  get length(): number {
-    return this.lines.length - this.head;
-  }
-
-  push(line: string): void {
-    this.lines.push(line);
-  }
-
-  shift(): string | undefined {
-    if (this.head === this.lines.length) return undefined;
-    const line = this.lines[this.head++];
-    if (this.head === this.lines.length) {
-      this.lines = [];
-      this.head = 0;
-    } else if (this.head >= MAX_QUEUED) {
-      this.lines = this.lines.slice(this.head);
-      this.head = 0;
-    }
-    return line;
-  }
-}
-
 export class LineEditor {
   private rl: Interface;
-  private readonly queue = new LineQueue();
+  /** Lines typed while a command ran (type-ahead), oldest first. */
+  private readonly queue: string[] = [];
   private waiter: ((line: string | undefined) => void) | undefined;
   private ended = false;
   private suspended = false;
-  /** Reading paused: MAX_QUEUED lines wait (without a terminal). */
-  private readPaused = false;
   private promptText = '';
   private prompting = false;
   /** readline's history (newest first), carried over when the editor steps aside. */
@@ -90,10 +57,6 @@ export class LineEditor {
       this.waiter = undefined;
       if (waiter) return waiter(line);
       this.queue.push(line);
-      if (!terminal && this.queue.length >= MAX_QUEUED) {
-        this.readPaused = true;
-        rl.pause();
-      }
     });
     rl.on('close', () => {
       if (!this.suspended) this.end();
@@ -105,37 +68,24 @@ export class LineEditor {
   }
 
   /**
-   * The next line; on a terminal the prompt is shown while waiting. Undefined
-   * at the end of input (Ctrl+D, EOF, close()). A piped script's lines are
-   * taken with takeQueued() first, without a promise each.
+   * The next line, the prompt shown while waiting. Undefined at the end of
+   * input (Ctrl+D, EOF, close()).
    */
   nextLine(): Promise<string | undefined> {
-    if (!this.options.terminal) {
-      const queued = this.takeQueued();
-      return queued !== undefined ? Promise.resolve(queued) : this.waitForLine();
-    }
     const queued = this.queue.shift();
     if (queued === undefined) return this.waitForLine();
     this.options.output.write(`${this.promptText}${queued}\n`); // show what runs next, as a shell does with type-ahead
     return Promise.resolve(queued);
   }
 
-  /**
-   * Without a terminal: the next line if one was read already, else
-   * undefined (then nextLine() waits for one). A piped script's lines are
-   * taken this way without a promise each.
-   */
-  takeQueued(): string | undefined {
-    if (this.options.terminal) return undefined;
-    const queued = this.queue.shift();
-    if (queued !== undefined && this.readPaused && this.queue.length < MAX_QUEUED / 2) this.resumeReading();
-    return queued;
+  /** None: a line typed ahead is shown with the prompt when its turn comes (nextLine). */
+  takeQueued(): undefined {
+    return undefined;
   }
 
   private waitForLine(): Promise<string | undefined> {
     const { terminal } = this.options;
     if (this.ended) return Promise.resolve(undefined);
-    if (!terminal && this.readPaused) this.resumeReading();
     return new Promise<string | undefined>((resolve) => {
       this.waiter = (line) => {
         this.prompting = false;
@@ -148,11 +98,6 @@ export class LineEditor {
         this.rl.prompt(true);
       }
     });
-  }
-
-  private resumeReading(): void {
-    this.readPaused = false;
-    this.rl.resume();
   }
 
   /** The prompt for the next lines; redrawn at once if it is showing. */

@@ -27,6 +27,7 @@ import { MetaActions, type MetaHost } from './meta-actions.js';
 import { META_COMMANDS, runMeta } from './meta-commands.js';
 import type { ReplOptions, ReplResult } from './options.js';
 import { OutputPrinter } from './output-printer.js';
+import { PipedLines } from './piped-lines.js';
 import { PipedCommands } from './piped.js';
 import { problemLine, statusLine } from './render.js';
 import { Screen } from './screen.js';
@@ -35,6 +36,14 @@ import { Transcript, rowFromFailure, rowFromResult, type SentCommand, type Trans
 
 /** The server's session-closing commands: in the REPL they leave, as `quit` does in redis-cli. */
 const LEAVE = new Set(['exit', 'quit', 'disconnect']);
+
+/** Where the loop's lines come from: the line editor on a terminal, PipedLines without one. */
+interface LineSource {
+  /** A line read already, without a promise; undefined when none waits (or on a terminal, where nextLine() shows it). */
+  takeQueued(): string | undefined;
+  nextLine(): Promise<string | undefined>;
+  close(): void;
+}
 
 /** Runs the REPL until the user leaves or the input ends. Throws (before the loop) when it cannot start: usage, connect, auth. */
 export async function startRepl(options: ReplOptions): Promise<ReplResult> {
@@ -59,6 +68,7 @@ class Repl implements MetaHost {
   private readonly history: History;
   private readonly meta: MetaActions;
   private editor: LineEditor | undefined;
+  private lines: LineSource | undefined;
   /** The command (or `.load`) running now: Ctrl+C aborts it. */
   private running: AbortController | undefined;
   private failures = 0;
@@ -84,34 +94,42 @@ class Repl implements MetaHost {
     const { options, screen, link } = this;
     try {
       if (!(await this.start())) return { exitCode: Exit.OK, commands: 0, failures: 0 };
-      const editor = new LineEditor({
-        input: options.input,
-        output: options.output,
-        terminal: options.terminal,
-        completer: createCompleter({
-          commands: () => link.commands,
-          metaCommands: () => META_COMMANDS.map((c) => c.name),
-          targets: () => this.known.flatMap((t) => (t.name === t.key ? [t.key] : [t.name, t.key])),
-        }),
-        history: this.history.load(),
-        onInterrupt: (lineEmpty) => this.onCtrlC(lineEmpty),
-      });
-      this.editor = editor;
-      screen.editor = editor;
-      if (this.interrupted) editor.close();
+      const lines = options.terminal ? this.openEditor() : new PipedLines(options.input);
+      this.lines = lines;
+      if (this.interrupted) lines.close();
       if (options.terminal && link.session?.connection) screen.say(screen.paint.dim(`${link.connectedLine()}; .help for help, Ctrl+D to leave`));
-      await this.loop(editor);
+      await this.loop(lines);
       return {
         exitCode: this.interrupted ? Exit.INTERRUPTED : !options.terminal && this.failures > 0 ? Exit.FAILED : Exit.OK,
         commands: this.transcript?.rows ?? 0,
         failures: this.failures,
       };
     } finally {
-      this.editor?.close();
+      this.lines?.close();
       screen.flush();
       await link.close();
       await this.transcript?.close();
     }
+  }
+
+  /** On a terminal: the line editor, with completion and history. */
+  private openEditor(): LineEditor {
+    const { options, link } = this;
+    const editor = new LineEditor({
+      input: options.input,
+      output: options.output,
+      terminal: options.terminal,
+      completer: createCompleter({
+        commands: () => link.commands,
+        metaCommands: () => META_COMMANDS.map((c) => c.name),
+        targets: () => this.known.flatMap((t) => (t.name === t.key ? [t.key] : [t.name, t.key])),
+      }),
+      history: this.history.load(),
+      onInterrupt: (lineEmpty) => this.onCtrlC(lineEmpty),
+    });
+    this.editor = editor;
+    this.screen.editor = editor;
+    return editor;
   }
 
   /** Finds and connects to the first server; false when the user left at a question (Ctrl+D). */
@@ -136,16 +154,16 @@ class Repl implements MetaHost {
     this.interrupted = true;
     this.running?.abort();
     this.piped?.interrupt();
-    this.editor?.close();
+    this.lines?.close();
   }
 
-  private async loop(editor: LineEditor): Promise<void> {
+  private async loop(lines: LineSource): Promise<void> {
     const { terminal } = this.options;
     for (;;) {
       if (terminal) this.link.refreshPrompt();
       // Without a terminal a line already read is taken at once, and a command sent with room in the
       // window is not waited on: a piped script's lines cost no promise each.
-      const line = editor.takeQueued() ?? (await editor.nextLine());
+      const line = lines.takeQueued() ?? (await lines.nextLine());
       this.leaveOnCtrlC = false;
       if (line === undefined) {
         await this.piped?.settle();
