@@ -18,6 +18,8 @@ describe('tcpcmd --help and --version', () => {
     }
     const version = await runCli(['--version']);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    // `--version` alone is answered without yargs: the same line as yargs prints after a command name.
+    for (const args of [['-V'], ['run', '--version']]) expect(await runCli(args)).toMatchObject({ code: 0, stdout: version.stdout });
   });
 
   it('prints a bash or zsh completion script, and completes commands and each command\'s flags', async () => {
