@@ -4,9 +4,10 @@
  * file is touched); then the runs stream through, and the summary says what
  * happened and which exit code to use.
  */
-import { openSync } from 'node:fs';
+import { openSync, statSync } from 'node:fs';
 import { ErrorCode, TcpcmdError, errorMessage } from '../protocol/index.js';
-import type { ValidatedInput } from './input.js';
+import { KEEP_CHARS, type ValidatedInput } from './input.js';
+import { EarlyConnections } from './early-connect.js';
 import { validateInput } from './input-check.js';
 import { STDIN_NAME, type Spooled, spoolStream } from './spool.js';
 import { type Job, buildPlan, concurrencyHint } from './plan.js';
@@ -59,8 +60,10 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   else if (options.target !== undefined) defaults = [parseTargetOption(options.target)];
   const known = indexTargets(defaults);
   let spooled: Spooled | undefined;
+  let early: EarlyConnections | undefined;
   try {
     if (options.input === '-') spooled = await spoolStream(options.stdin ?? process.stdin);
+    early = connectEarly(options, settings, defaults, spooled?.path ?? options.input);
     const input = await readInput(options, settings, spooled, known, defaults.length > 0);
     const plan = { concurrency: settings.concurrency, unordered: options.unordered === true };
     const jobs = buildPlan(input, defaults, plan);
@@ -72,14 +75,31 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     }
     const hint = options.concurrency !== undefined ? concurrencyHint(jobs, plan) : null;
     if (hint) (options.stderr ?? process.stderr).write(`tcpcmd run: ${hint}\n`);
-    const result = await runJobs(options, settings, { input, known, jobs, resume });
+    const result = await runJobs(options, settings, { input, known, jobs, resume, early });
     const summary = summarize(result, resume, { durationMs: Date.now() - startedAt, output: settings.out ?? null });
     // Nobody reads on (`| head`): stop as quietly as any filter would.
     if (options.printSummary !== false && !summary.readerGone) (options.stderr ?? process.stderr).write(formatSummary(summary));
     return summary;
   } finally {
+    await early?.discard(); // the input was refused, or a target's rows were all done already
     await spooled?.cleanup();
   }
+}
+
+/**
+ * Starts connecting to the first default targets (one session each, as
+ * many as run at once) while the input is checked. Only for an input of a
+ * size that is checked in about a second or less: a connection left idle
+ * through a long check could be closed by the server's idle timeout.
+ */
+function connectEarly(options: BatchOptions, settings: Settings, defaults: readonly BatchTarget[], inputPath: string): EarlyConnections | undefined {
+  if (defaults.length === 0) return undefined;
+  try {
+    if (statSync(inputPath).size > KEEP_CHARS) return undefined;
+  } catch {
+    return undefined; // the check says what is wrong with the input
+  }
+  return new EarlyConnections(options.connect, options.connectOptions, defaults.slice(0, settings.concurrency), options.signal);
 }
 
 /** The commands file (or stdin's copy), checked whole before anything runs. */
@@ -103,10 +123,11 @@ interface Work {
   known: Map<string, BatchTarget>;
   jobs: Job[];
   resume: ResumeState | undefined;
+  early: EarlyConnections | undefined;
 }
 
 /** Opens the output (only now, with the input known good, is it created or truncated), runs the jobs, and closes it. */
-async function runJobs(options: BatchOptions, settings: Settings, { input, known, jobs, resume }: Work): Promise<RunnerResult> {
+async function runJobs(options: BatchOptions, settings: Settings, { input, known, jobs, resume, early }: Work): Promise<RunnerResult> {
   const readerGone = new AbortController();
   const sink = openSink(settings, options, resume, () => readerGone.abort());
   let result: RunnerResult | undefined;
@@ -124,6 +145,7 @@ async function runJobs(options: BatchOptions, settings: Settings, { input, known
       signal: options.signal,
       readerGone: readerGone.signal,
       onRow: options.onRow,
+      early,
     });
     const progress = chooseProgress(options, settings);
     progress.start(() => runner.snapshot());

@@ -18,6 +18,7 @@ import { setMaxListeners } from 'node:events';
 import type { ConnectOptions } from '../client/types.js';
 import { ErrorCode, TcpcmdError } from '../protocol/index.js';
 import type { BatchConnect, BatchConnection } from './connection.js';
+import { type EarlyConnections, targetConnectOptions } from './early-connect.js';
 import type { OutputRow } from './columns.js';
 import { formatError } from './expect.js';
 import { type LaneHost, LanePool } from './lanes.js';
@@ -61,6 +62,8 @@ export interface RunnerOptions {
   readerGone?: AbortSignal;
   /** Told of each row as it is handed to the sink. */
   onRow?: (row: OutputRow) => void;
+  /** Connections opened while the input was checked: the first session to each of those targets uses them. */
+  early?: EarlyConnections;
 }
 
 /** What the runs came to: the summary is made from it (summary.ts). */
@@ -202,10 +205,13 @@ export class Runner {
   }
 
   private async connect(target: BatchTarget): Promise<BatchConnection> {
-    const base = this.options.connectOptions ?? {};
-    const options: ConnectOptions = { ...base, signal: this.cancel.signal };
-    if (target.token !== undefined) options.token = target.token;
-    return this.options.connect(target.address, options);
+    const early = this.options.early?.take(target, this.cancel.signal);
+    if (early) {
+      const conn = await early;
+      if (conn.closed !== true) return conn;
+      void conn.close().catch(() => undefined); // closed while the input was checked (an idle timeout): connect again
+    }
+    return this.options.connect(target.address, targetConnectOptions(this.options.connectOptions, target, this.cancel.signal));
   }
 
   private async runJob(job: Job): Promise<void> {

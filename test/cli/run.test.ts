@@ -68,6 +68,23 @@ describe('tcpcmd run (CLI)', () => {
     expect(existsSync(join(dir, 'ran'))).toBe(false);
   });
 
+  it('connects while the file is checked and runs every row on that session; a refused file runs nothing on it', async () => {
+    const server = await startCliServer();
+    const dir = tempDir();
+    writeFileSync(join(dir, 'good.csv'), 'command\necho one\necho two\n');
+    const good = await runCli(['run', join(dir, 'good.csv'), '--target', server.target, '--out', join(dir, 'out.csv')]);
+    expect(good.code).toBe(0);
+    expect(rowsOf(readFileSync(join(dir, 'out.csv'), 'utf8')).map((x) => x.stdout)).toEqual(['one\n', 'two\n']);
+    const sessions = (): string[] => [...server.log().matchAll(/session (\w+) connected/g)].map((m) => m[1] ?? '');
+    expect(sessions()).toHaveLength(1);
+    expect(server.log().match(/ run "/g)).toHaveLength(2);
+    writeFileSync(join(dir, 'bad.csv'), 'command\necho three\n"echo unclosed\n');
+    const bad = await runCli(['run', join(dir, 'bad.csv'), '--target', server.target, '--out', join(dir, 'bad-out.csv')]);
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('bad.csv:3: unclosed quote')]);
+    expect(existsSync(join(dir, 'bad-out.csv'))).toBe(false);
+    expect(server.log().match(/ run "/g)).toHaveLength(2);
+  });
+
   it('names a misspelt column of the header, with what it may mean, and runs nothing (exit 2)', async () => {
     const server = await startCliServer();
     const r = await runCli(['run', '-', '--target', server.target], { input: 'comand,expect\nhostname,.\n' });
