@@ -42,34 +42,34 @@ export const NOT_UTF8 = 'this record is not valid UTF-8 (was the file saved as L
  * a U+FFFD written in the file is not taken for one.
  */
 export class Utf8Check {
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private failed = false;
+  /** The end of the last chunk when it stops inside a character: checked with the next chunk. */
+  private carry: Buffer | undefined;
   /** The chunks from the first byte of the record being read on. */
   private parts: { at: number; bytes: Buffer }[] = [];
 
   /** `at`: the file offset of the first byte to come. */
   constructor(private at: number) {}
 
-  /** The next chunk of the file. */
+  /**
+   * The next chunk of the file. Checked with isUtf8, which reads bytes and
+   * makes nothing (a fatal TextDecoder built a string of each chunk: a
+   * hundred times slower, a tenth of the check of a file of short rows).
+   */
   chunk(bytes: Buffer): void {
     this.parts.push({ at: this.at, bytes });
     this.at += bytes.length;
     if (this.failed) return;
-    try {
-      this.decoder.decode(bytes, { stream: true });
-    } catch {
-      this.failed = true;
-    }
+    const data = this.carry ? Buffer.concat([this.carry, bytes]) : bytes;
+    const whole = wholeCharacters(data);
+    if (!isUtf8(data.subarray(0, whole))) this.failed = true;
+    this.carry = whole < data.length ? Buffer.from(data.subarray(whole)) : undefined;
   }
 
   /** The input ended: a character cut short at the end is not UTF-8 either. */
   end(): void {
-    if (this.failed) return;
-    try {
-      this.decoder.decode();
-    } catch {
-      this.failed = true;
-    }
+    if (this.carry) this.failed = true;
+    this.carry = undefined;
   }
 
   /** The file has a byte that is not UTF-8 (somewhere). */
@@ -93,4 +93,19 @@ export class Utf8Check {
     }
     return pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces);
   }
+}
+
+/**
+ * How many bytes of `data` end on a whole character: all of them, unless the
+ * last (up to 3) bytes are the start of a multi-byte character whose other
+ * bytes are still to come. Anything else is left for isUtf8 to judge.
+ */
+function wholeCharacters(data: Buffer): number {
+  for (let i = data.length - 1; i >= 0 && i >= data.length - 3; i--) {
+    const byte = data[i] ?? 0;
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back for its lead byte
+    const size = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return data.length - i < size ? i : data.length;
+  }
+  return data.length;
 }

@@ -184,6 +184,11 @@ describe('validation errors, as file:line: message', () => {
     expect((await rowsOf(file('fffd.csv', 'command\necho \uFFFD\n'))).map((r) => r.command)).toEqual(['echo \uFFFD']);
     const both = file('both.csv', Buffer.concat([Buffer.from('command\necho \uFFFD\nos\necho '), Buffer.from([0xff]), Buffer.from('\n')]));
     expect((await problemsOf(both)).message).toMatch(/^cmds\.csv:4: this record is not valid UTF-8/);
+    // Two-, three- and four-byte characters cut by every chunk size are whole characters all the same.
+    const wide = file('wide.csv', 'command\necho é€😀\necho 😀€é\n');
+    for (const highWaterMark of [1, 2, 3, 5]) {
+      expect((await rowsOf(wide, { highWaterMark })).map((r) => r.command)).toEqual(['echo é€😀', 'echo 😀€é']);
+    }
     // A character cut short at the very end of the file.
     const cut = file('cut.csv', Buffer.concat([Buffer.from('command\nos\necho '), Buffer.from('é').subarray(0, 1)]));
     expect((await problemsOf(cut)).message).toMatch(/^cmds\.csv:3: this record is not valid UTF-8/);
