@@ -7,7 +7,7 @@
 import type { Connection } from '../client/index.js';
 import { DEFAULT_WINDOW, WINDOW_CHARS } from './batch-api.js';
 import { OutputPrinter } from './output-printer.js';
-import { Pipeline, type Outcome } from './pipeline.js';
+import { Pipeline, type Sent } from './pipeline.js';
 import { problemLine, statusLine } from './render.js';
 import type { Screen } from './screen.js';
 import { describe, type ServerLink } from './server-link.js';
@@ -30,7 +30,7 @@ export class PipedCommands {
       resume: () => link.session?.connection?.resume(),
     });
     this.pipeline = new Pipeline(
-      { print: printer.write, finish: (command, sentAt, outcome) => this.finish(command, sentAt, outcome) },
+      { print: printer.write, finish: (sent) => this.finish(sent) },
       { window: DEFAULT_WINDOW, windowChars: WINDOW_CHARS },
     );
   }
@@ -50,16 +50,16 @@ export class PipedCommands {
   }
 
   /** A command's answer, in order: its status line and transcript row. */
-  private finish(command: string, sentAt: number, outcome: Outcome): void {
+  private finish({ command, sentAt, result, error }: Sent): void {
     const { screen, link } = this;
     const asked: SentCommand = { target: link.where, command, timeout: this.timeout ?? null, sentAt };
-    if ('result' in outcome) {
-      const status = statusLine(outcome.result, screen.paint, false, command);
+    if (result) {
+      const status = statusLine(result, screen.paint, false, command);
       if (status) screen.statusOut(status);
-      this.record(rowFromResult(asked, outcome.result), false);
+      this.record(rowFromResult(asked, result), false);
     } else {
-      this.record(rowFromFailure(asked, outcome.error), false);
-      screen.statusOut(problemLine(`${command}: no answer: ${describe(outcome.error, link.address)}`, screen.paint));
+      this.record(rowFromFailure(asked, error), false);
+      screen.statusOut(problemLine(`${command}: no answer: ${describe(error, link.address)}`, screen.paint));
     }
   }
 }

@@ -12,13 +12,11 @@
 import type { Connection, RunOptions, RunResult } from '../client/index.js';
 import type { StreamName } from '../protocol/index.js';
 
-export type Outcome = { result: RunResult } | { error: unknown };
-
 export interface PipelineHooks {
   /** Prints output of the command whose turn it is. */
   print(stream: StreamName, data: string): void;
-  /** A command's answer, in the order they were sent. */
-  finish(command: string, sentAt: number, outcome: Outcome): void;
+  /** A command's answer (`result`, or `error` when it got none), in the order they were sent. */
+  finish(sent: Sent): void;
 }
 
 export interface PipelineLimits {
@@ -28,14 +26,39 @@ export interface PipelineLimits {
   windowChars: number;
 }
 
-interface Entry {
-  command: string;
-  sentAt: number;
+/** A command sent, as finish() gets it. */
+export interface Sent {
+  readonly command: string;
+  /** Date.now() when it was sent. */
+  readonly sentAt: number;
+  /** Its answer; undefined when it got none (then `error` says why). */
+  readonly result: RunResult | undefined;
+  readonly error: unknown;
+}
+
+/**
+ * A command sent and not yet printed. It is its run's options too (signal,
+ * timeout, onOutput): one object per command, where options, an entry and an
+ * outcome were three.
+ */
+class Entry implements RunOptions, Sent {
+  readonly sentAt = Date.now();
+  result: RunResult | undefined = undefined;
+  error: unknown = undefined;
+  answered = false;
   /** Output that came while an earlier command was still being printed (made when some does). */
-  held: [StreamName, string][] | undefined;
-  outcome: Outcome | undefined;
+  held: [StreamName, string][] | undefined = undefined;
   /** Cancelled by interrupt() before its turn: never printed. */
-  dropped: boolean;
+  dropped = false;
+
+  constructor(
+    private readonly pipeline: Pipeline,
+    readonly command: string,
+    readonly signal: AbortSignal,
+    readonly timeout: number | undefined,
+  ) {}
+
+  readonly onOutput = (stream: StreamName, data: string): void => this.pipeline.output(this, stream, data);
 }
 
 export class Pipeline {
@@ -57,19 +80,20 @@ export class Pipeline {
    * the next one, else a promise of room.
    */
   send(conn: Connection, command: string, timeout: number | undefined): Promise<void> | undefined {
-    const entry: Entry = { command, sentAt: Date.now(), held: undefined, outcome: undefined, dropped: false };
+    const entry = new Entry(this, command, this.controller.signal, timeout);
     this.entries.push(entry);
     this.chars += command.length;
-    const onOutput = (stream: StreamName, data: string): void => {
-      if (this.entries[0] === entry) this.hooks.print(stream, data);
-      else (entry.held ??= []).push([stream, data]);
-    };
-    const runOptions: RunOptions = timeout === undefined ? { signal: this.controller.signal, onOutput } : { signal: this.controller.signal, onOutput, timeout };
-    conn.run(command, runOptions).then(
-      (result) => this.settled(entry, { result }),
-      (error: unknown) => this.settled(entry, { error }),
+    conn.run(command, entry).then(
+      (result) => this.settled(entry, result, undefined),
+      (error: unknown) => this.settled(entry, undefined, error),
     );
     return this.full() ? this.room() : undefined;
+  }
+
+  /** Output of `entry`: printed if its turn has come, else held until it does. */
+  output(entry: Entry, stream: StreamName, data: string): void {
+    if (this.entries[0] === entry) this.hooks.print(stream, data);
+    else (entry.held ??= []).push([stream, data]);
   }
 
   private full(): boolean {
@@ -99,15 +123,17 @@ export class Pipeline {
     this.controller = new AbortController();
   }
 
-  private settled(entry: Entry, outcome: Outcome): void {
+  private settled(entry: Entry, result: RunResult | undefined, error: unknown): void {
     if (entry.dropped) return;
-    entry.outcome = outcome;
+    entry.result = result;
+    entry.error = error;
+    entry.answered = true;
     let head = this.entries[0];
-    while (head?.outcome) {
+    while (head?.answered) {
       this.entries.shift();
       this.chars -= head.command.length;
       this.flushHeld(head);
-      this.hooks.finish(head.command, head.sentAt, head.outcome);
+      this.hooks.finish(head);
       head = this.entries[0];
       if (head) this.flushHeld(head);
     }

@@ -1,10 +1,11 @@
 /**
  * The session as a transcript: the rows, columns and CSV of `tcpcmd run`'s
  * results (written by the batch runner's own writer), so `tcpcmd run
- * session.csv` replays a session. Rows go to a private spool file (memory
- * stays flat however long the day) for `.save`, and with `--record` to that
- * file as well, each row written through before the next command runs, so a
- * crash loses nothing.
+ * session.csv` replays a session. For `.save` the rows are kept: in memory
+ * up to HELD_CHARS, then in a private spool file, so memory stays bounded
+ * however long the day (most sessions end without a `.save`, and then no row
+ * is ever encoded). With `--record` each row also goes to that file, written
+ * through before the next command runs, so a crash loses nothing.
  */
 import { createReadStream, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,16 +40,46 @@ export function rowFromFailure(a: SentCommand, err: unknown): TranscriptRow {
   return rejectedRow(typed(a), a.target, a.timeout, judgeRejection(err), a.sentAt);
 }
 
+/** A row in the spool: its values in OutputRow's column order, without keys. */
+type SpoolValues = [
+  OutputRow['seq'], OutputRow['name'], OutputRow['target'], OutputRow['command'], OutputRow['timeout'], OutputRow['expect'],
+  OutputRow['expect_exit'], OutputRow['status'], OutputRow['exit_code'], OutputRow['duration_ms'], OutputRow['started_at'],
+  OutputRow['stdout'], OutputRow['stderr'], OutputRow['output_encoding'], OutputRow['error'], OutputRow['data'],
+];
+
+function spoolLine(r: OutputRow): string {
+  const values: SpoolValues = [
+    r.seq, r.name, r.target, r.command, r.timeout, r.expect, r.expect_exit, r.status, r.exit_code, r.duration_ms, r.started_at,
+    r.stdout, r.stderr, r.output_encoding, r.error, r.data,
+  ];
+  return JSON.stringify(values);
+}
+
+function fromSpool(line: string): OutputRow {
+  // Our own spool, written by spoolLine: the same values and types come back.
+  const [seq, name, target, command, timeout, expect, expect_exit, status, exit_code, duration_ms, started_at, stdout, stderr, output_encoding, error, data] =
+    JSON.parse(line) as SpoolValues;
+  return { seq, name, target, command, timeout, expect, expect_exit, status, exit_code, duration_ms, started_at, stdout, stderr, output_encoding, error, data };
+}
+
 /**
- * The private spool: a JSON object per row, keys in whatever order (only
- * .save reads it back). csv-stringify per row was the costliest part of a
- * piped session, and a key-ordering replacer the next.
+ * The private spool: a JSON array of values per row (only .save reads it
+ * back). csv-stringify per row was the costliest part of a piped session; a
+ * JSON object per row, with its keys, cost twice an array's time and five
+ * times its bytes.
  */
 const spoolFormat: RowFormat = {
   head: () => '',
-  rows: (rows) => rows.map((row) => JSON.stringify(row)).join('\n') + '\n',
+  rows: (rows) => rows.map(spoolLine).join('\n') + '\n',
   tail: () => '',
 };
+
+const SPOOL_FILE = 'transcript.jsonl';
+
+/** Characters of rows (their text, and a guess for the rest) kept in memory before they go to the spool. */
+export const HELD_CHARS = 8 * 1024 * 1024;
+/** What a row costs beyond its command and output, about (its other cells and the object). */
+const ROW_CHARS = 256;
 
 function openRows(path: string, format: RowFormat, mode?: number): RowSink {
   let fd: number;
@@ -62,67 +93,96 @@ function openRows(path: string, format: RowFormat, mode?: number): RowSink {
 
 export class Transcript {
   private seq = 0;
-  private readonly reported = new Set<RowSink>();
+  private readonly reported = new Set<string>();
+  /** Rows since the last spill, oldest first. */
+  private held: OutputRow[] = [];
+  private heldChars = 0;
+  /** Made at the first spill. */
+  private spool: { dir: string; sink: RowSink } | undefined;
 
   private constructor(
-    private readonly spoolDir: string,
-    private readonly spool: RowSink,
     private readonly record: RowSink | undefined,
     private readonly warn: (message: string) => void,
+    private readonly heldLimit: number,
   ) {}
 
   /**
-   * Creates the spool and, with `record`, that file (truncated: it is this
-   * session's transcript). A write error later is told once through `warn`;
-   * the session goes on.
+   * Opens `record` (truncated: it is this session's transcript). A write
+   * error later is told once through `warn`; the session goes on.
    */
-  static async open(record: string | undefined, warn: (message: string) => void): Promise<Transcript> {
+  static async open(record: string | undefined, warn: (message: string) => void, heldLimit = HELD_CHARS): Promise<Transcript> {
     const recordSink = record === undefined ? undefined : openRows(record, (await batchTools()).csvFormat());
-    const dir = mkdtempSync(join(tmpdir(), 'tcpcmd-repl-')); // 0700: outputs may be private
-    return new Transcript(dir, openRows(join(dir, 'transcript.jsonl'), spoolFormat, 0o600), recordSink, warn);
+    return new Transcript(recordSink, warn, heldLimit);
   }
 
   get rows(): number {
     return this.seq;
   }
 
-  private get spoolPath(): string {
-    return join(this.spoolDir, 'transcript.jsonl');
-  }
-
   /**
-   * Numbers the row and writes it through (synchronously: it is on disk before
-   * the next command). `throughNow: false` (a piped session, whose commands run
-   * ahead anyway): written with the other rows of the same tick.
+   * Numbers the row, keeps it for .save, and with --record writes it through
+   * (synchronously: it is on disk before the next command). `throughNow:
+   * false` (a piped session, whose commands run ahead anyway): written with
+   * the other rows of the same tick.
    */
   add(row: TranscriptRow, throughNow = true): OutputRow {
     // Each row is made for this call: numbered in place, not copied.
     const numbered: OutputRow = row;
     numbered.seq = ++this.seq;
-    this.write(this.spool, numbered, throughNow);
+    this.held.push(numbered);
+    this.heldChars += ROW_CHARS + row.command.length + row.stdout.length + row.stderr.length;
+    if (this.heldChars > this.heldLimit) this.spill();
     if (this.record) this.write(this.record, numbered, throughNow);
     return numbered;
+  }
+
+  /** Moves the rows held in memory to the spool file. */
+  private spill(): void {
+    const held = this.held;
+    this.held = [];
+    this.heldChars = 0;
+    if (held.length === 0) return;
+    let spool = this.spool;
+    if (!spool) {
+      let dir: string;
+      try {
+        dir = mkdtempSync(join(tmpdir(), 'tcpcmd-repl-')); // 0700: outputs may be private
+      } catch (err) {
+        return this.tell(new TcpcmdError(ErrorCode.IO_ERROR, `cannot make a folder in ${tmpdir()}: ${errorMessage(err)}`, { cause: err }), '.save will miss rows');
+      }
+      spool = this.spool = { dir, sink: openRows(join(dir, SPOOL_FILE), spoolFormat, 0o600) };
+    }
+    for (const row of held) spool.sink.push(row);
+    spool.sink.flush();
+    if (spool.sink.error) this.tell(spool.sink.error, '.save will miss rows');
   }
 
   private write(sink: RowSink, row: OutputRow, throughNow: boolean): void {
     sink.push(row);
     if (throughNow) sink.flush();
-    if (sink.error && !this.reported.has(sink)) {
-      this.reported.add(sink);
-      this.warn(`${sink === this.record ? 'recording stopped' : '.save will miss rows'}: ${sink.error.message}`);
-    }
+    if (sink.error) this.tell(sink.error, 'recording stopped');
+  }
+
+  /** A write error, once per kind. */
+  private tell(error: Error, what: string): void {
+    if (this.reported.has(what)) return;
+    this.reported.add(what);
+    this.warn(`${what}: ${error.message}`);
   }
 
   /** `.save`: the session so far, as a transcript CSV. */
   async save(path: string): Promise<number> {
-    this.spool.flush();
+    const held = this.held;
     const csv = openRows(path, (await batchTools()).csvFormat());
     try {
-      const lines = createInterface({ input: createReadStream(this.spoolPath), crlfDelay: Infinity });
-      for await (const line of lines) {
-        // Our own spool, written from OutputRows: the same keys and types come back.
-        if (line !== '') csv.push(JSON.parse(line) as OutputRow);
+      if (this.spool) {
+        this.spool.sink.flush();
+        const lines = createInterface({ input: createReadStream(join(this.spool.dir, SPOOL_FILE)), crlfDelay: Infinity });
+        for await (const line of lines) {
+          if (line !== '') csv.push(fromSpool(line));
+        }
       }
+      for (const row of held) csv.push(row);
     } finally {
       await csv.close(); // throws the first write error
     }
@@ -130,11 +190,13 @@ export class Transcript {
   }
 
   async close(): Promise<void> {
+    const { spool } = this;
+    this.held = [];
     try {
       // Errors were told as they happened.
-      await Promise.all([this.spool.close().catch(() => undefined), this.record?.close().catch(() => undefined)]);
+      await Promise.all([spool?.sink.close().catch(() => undefined), this.record?.close().catch(() => undefined)]);
     } finally {
-      rmSync(this.spoolDir, { recursive: true, force: true });
+      if (spool) rmSync(spool.dir, { recursive: true, force: true });
     }
   }
 }
