@@ -130,7 +130,7 @@ async function handshake(address: Address, options: ConnectOptions, first: First
     ? new TcpcmdError(ErrorCode.CONNECT_FAILED, `cannot connect to ${where}: no answer within ${options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS} ms — is the host up and is it a tcpcmd server?`)
     : new TcpcmdError(ErrorCode.INTERRUPTED, `connecting to ${where} was cancelled`));
 
-  const socket = await openSocket(address, options.tls, stop).catch((err: unknown) => {
+  const { socket, reads } = await openSocket(address, options.tls, stop).catch((err: unknown) => {
     throw stop.stopped && !(err instanceof TcpcmdError && err.code === ErrorCode.TLS_ERROR) ? abortError() : err;
   });
 
@@ -175,7 +175,7 @@ async function handshake(address: Address, options: ConnectOptions, first: First
       }
       fail(new TcpcmdError(ErrorCode.PROTOCOL_ERROR, `${where} sent ${message.type} during the handshake`));
     };
-    const reader = new FrameReader(socket, where, onFrame, fail);
+    const reader = new FrameReader(reads, where, onFrame, fail);
     const ours = encodeFrame({ type: 'hello', protocol: PROTOCOL_VERSION, client: options.clientName ?? `tcpcmd/${VERSION}`, features: [Feature.DATA, Feature.BYTES, Feature.STDIN] });
     // Without a token the server needs no auth (or refuses us whatever we send): the run goes with the hello.
     sent = pipelined !== undefined && !token;

@@ -1,5 +1,5 @@
-import type { Socket } from 'node:net';
 import { DEFAULT_MAX_FRAME, ErrorCode, LineDecoder, TcpcmdError, parseServerMessage, type ServerMessage } from '../protocol/index.js';
+import type { SocketReads } from './socket-reads.js';
 
 /**
  * Reads server frames off a socket. Anything that is not a valid frame is a
@@ -12,14 +12,14 @@ export class FrameReader {
   private failed = false;
 
   constructor(
-    socket: Socket,
+    reads: SocketReads,
     private readonly where: string,
     public onFrame: (m: ServerMessage) => void,
     public onError: (e: TcpcmdError) => void,
     private readonly maxFrame = DEFAULT_MAX_FRAME,
   ) {
     this.decoder = new LineDecoder(maxFrame);
-    socket.on('data', (chunk: Buffer) => this.push(chunk));
+    reads.to((chunk) => this.push(chunk));
   }
 
   /** Frames of a chunk of whole ones are parsed straight from one decode (LineDecoder.eachWholeLine); anything else goes through push(). */

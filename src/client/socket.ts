@@ -3,15 +3,23 @@ import type tls from 'node:tls';
 import { ErrorCode, TcpcmdError, formatAddress, type Address } from '../protocol/index.js';
 import type { AttemptStop } from './attempt-stop.js';
 import { checkServerCertificate } from './server-trust.js';
+import { SocketReads } from './socket-reads.js';
 import type { TlsOptions } from './types.js';
 
+/** An open connection and its incoming bytes. */
+export interface OpenSocket {
+  socket: net.Socket;
+  reads: SocketReads;
+}
+
 /** Opens a TCP (or TLS) connection, turning every failure into a TcpcmdError that says what to do. */
-export async function openSocket(address: Address, tlsOption: boolean | TlsOptions | undefined, stop: AttemptStop): Promise<net.Socket> {
+export async function openSocket(address: Address, tlsOption: boolean | TlsOptions | undefined, stop: AttemptStop): Promise<OpenSocket> {
   const where = formatAddress(address);
   const tlsOpts: TlsOptions | undefined = tlsOption === true ? {} : tlsOption || undefined;
   // node:tls (and OpenSSL with it) loads only for TLS connections: it is a tenth of a plain `exec`'s start-up.
   const tlsModule = tlsOpts ? (await import('node:tls')).default : undefined;
   return new Promise((resolve, reject) => {
+    const plainReads = tlsOpts ? undefined : new SocketReads();
     const socket = tlsOpts && tlsModule
       ? tlsModule.connect({
           host: address.host,
@@ -21,7 +29,8 @@ export async function openSocket(address: Address, tlsOption: boolean | TlsOptio
           // A pinned fingerprint or known_hosts is then the trust anchor, checked below before anything is sent.
           rejectUnauthorized: tlsOpts.fingerprint === undefined && tlsOpts.knownHosts === undefined,
         })
-      : net.connect({ host: address.host, port: address.port });
+      : net.connect({ host: address.host, port: address.port, onread: SocketReads.onread(plainReads as SocketReads) });
+    const reads = plainReads ?? SocketReads.fromEvents(socket);
     const ready = tlsOpts ? 'secureConnect' : 'connect';
     const onStop = (): void => fail(new TcpcmdError(ErrorCode.CONNECT_FAILED, `gave up connecting to ${where}`));
     const cleanup = (): void => {
@@ -50,7 +59,7 @@ export async function openSocket(address: Address, tlsOption: boolean | TlsOptio
       cleanup();
       // Frames are written whole, one write per batch: Nagle's algorithm would only hold a lone request back.
       socket.setNoDelay(true);
-      resolve(socket);
+      resolve({ socket, reads });
     }
     if (stop.stopped) return onStop();
     stop.onStop(onStop);

@@ -1,4 +1,4 @@
-import type { ClientMessage, RunFrame, RunId, ServerMessage } from './messages.js';
+import type { ClientMessage, DoneFrame, RunFrame, RunId, ServerMessage, StreamName } from './messages.js';
 
 /** One frame: compact JSON and a newline. JSON escapes every raw newline, so a frame is always one line. */
 export function encodeFrame(message: ClientMessage | ServerMessage): string {
@@ -18,4 +18,29 @@ void everyRunFieldWritten;
 export function encodeRunFrame(id: RunId, cmd: string, options: { timeout?: number | undefined; stdin?: unknown }): string {
   const timeout = options.timeout === undefined ? '' : `,"timeout":${JSON.stringify(options.timeout)}`;
   return `{"type":"run","id":${JSON.stringify(id)},"cmd":${JSON.stringify(cmd)}${timeout}${options.stdin ? ',"stdin":true' : ''}}\n`;
+}
+
+type WrittenDoneFields = 'type' | 'id' | 'exitCode' | 'durationMs' | 'signal' | 'truncated' | 'error' | 'data';
+/** A field added to DoneFrame fails to compile here until encodeDoneFrame writes it too. */
+const everyDoneFieldWritten: [Exclude<keyof DoneFrame, WrittenDoneFields>] extends [never] ? true : never = true;
+void everyDoneFieldWritten;
+
+/**
+ * The frames a server sends for every run (its text output and its end),
+ * encoded: the same text as encodeFrame, written out directly. A sequential
+ * client waits on these; building an object and walking it with
+ * JSON.stringify cost more than the rest of a builtin's answer.
+ */
+export function encodeOutText(id: RunId, stream: StreamName, data: string): string {
+  return `{"type":"out","id":${JSON.stringify(id)},"stream":"${stream}","data":${JSON.stringify(data)}}\n`;
+}
+
+/** See encodeOutText; optional fields in the order encodeFrame would write them. */
+export function encodeDoneFrame(done: Omit<DoneFrame, 'type'>): string {
+  let text = `{"type":"done","id":${JSON.stringify(done.id)},"exitCode":${done.exitCode},"durationMs":${done.durationMs}`;
+  if (done.signal !== undefined) text += `,"signal":${JSON.stringify(done.signal)}`;
+  if (done.truncated !== undefined) text += `,"truncated":${done.truncated}`;
+  if (done.error !== undefined) text += `,"error":${JSON.stringify(done.error)}`;
+  if (done.data !== undefined) text += `,"data":${JSON.stringify(done.data)}`;
+  return `${text}}\n`;
 }

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { BatchedWriter, encodeFrame, type RunId, type ServerMessage } from '../protocol/index.js';
+import { BatchedWriter, encodeDoneFrame, encodeFrame, encodeOutText, type DoneFrame, type RunId, type ServerMessage } from '../protocol/index.js';
 import { OutEncoder } from './out-encoder.js';
 
 /** What a write that the socket can take at once returns: one settled promise, not one per write. */
@@ -39,8 +39,18 @@ export class SessionOutput {
 
   /** Sends even after the session closed (the last word: why it closed). */
   sendRaw(message: ServerMessage): boolean {
+    return this.sendEncoded(encodeFrame(message));
+  }
+
+  /** A run's done frame. */
+  sendDone(done: Omit<DoneFrame, 'type'>): boolean {
+    if (this.closed()) return true;
+    return this.sendEncoded(encodeDoneFrame(done));
+  }
+
+  private sendEncoded(frame: string): boolean {
     if (this.socket.destroyed || this.socket.writableEnded) return true;
-    return this.writer.write(encodeFrame(message));
+    return this.writer.write(frame);
   }
 
   sendText(text: string | Uint8Array): boolean {
@@ -50,7 +60,7 @@ export class SessionOutput {
 
   /** A piece of a run's output as an `out` frame; false: the client is behind. */
   sendOut(id: RunId, stream: 'stdout' | 'stderr', data: string | Uint8Array): boolean {
-    if (typeof data === 'string') return this.send({ type: 'out', id, stream, data });
+    if (typeof data === 'string') return this.closed() || this.sendEncoded(encodeOutText(id, stream, data));
     this.outRun = id;
     const piece = this.out.encode(stream, data);
     return piece ? this.send({ type: 'out', id, stream, ...piece }) : true;

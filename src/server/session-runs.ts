@@ -113,12 +113,12 @@ export class SessionRuns {
     this.stdins.close(frame.id);
     if (this.session.inline.active) return this.session.inline.answers.answer(answer);
     this.session.output.endOut(frame.id);
-    const done: DoneFrame = { type: 'done', id: frame.id, exitCode: answer.exitCode, durationMs: answer.durationMs };
+    const done: Omit<DoneFrame, 'type'> = { id: frame.id, exitCode: answer.exitCode, durationMs: answer.durationMs };
     if (answer.signal !== undefined) done.signal = answer.signal;
     if (answer.truncated !== undefined) done.truncated = answer.truncated;
     if (answer.error !== undefined) done.error = answer.error;
     if (answer.data !== undefined && this.sendData) done.data = answer.data;
-    this.session.output.send(done);
+    this.session.output.sendDone(done);
   }
 
   private write(frame: RunFrame, stream: 'stdout' | 'stderr', data: string | Uint8Array): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { authProof, verifyProof } from '../../src/protocol/auth.js';
-import { encodeFrame, encodeRunFrame, parseAddress, parseClientMessage, parseServerMessage, formatAddress } from '../../src/protocol/index.js';
+import { ErrorCode, encodeDoneFrame, encodeFrame, encodeOutText, encodeRunFrame, parseAddress, parseClientMessage, parseServerMessage, formatAddress } from '../../src/protocol/index.js';
 
 describe('parseClientMessage', () => {
   it('accepts each frame type', () => {
@@ -113,5 +113,16 @@ describe('hello features and done data', () => {
     expect(encodeRunFrame(7, 'echo "x"\n', {})).toBe(encodeFrame({ type: 'run', id: 7, cmd: 'echo "x"\n' }));
     expect(encodeRunFrame('a-1', 'ls', { timeout: 500, stdin: true })).toBe(encodeFrame({ type: 'run', id: 'a-1', cmd: 'ls', timeout: 500, stdin: true }));
     expect(encodeRunFrame(8, 'ls', { timeout: undefined, stdin: undefined })).toBe(encodeFrame({ type: 'run', id: 8, cmd: 'ls' }));
+  });
+
+  it('encodeOutText and encodeDoneFrame write what encodeFrame writes for the same frames', () => {
+    expect(encodeOutText(3, 'stdout', 'x\n')).toBe(encodeFrame({ type: 'out', id: 3, stream: 'stdout', data: 'x\n' }));
+    expect(encodeOutText('r"1', 'stderr', 'é \u2028 \u0000 "q"')).toBe(encodeFrame({ type: 'out', id: 'r"1', stream: 'stderr', data: 'é \u2028 \u0000 "q"' }));
+    const frames = [
+      { id: 1, exitCode: 0, durationMs: 0 },
+      { id: 'b-2', exitCode: null, durationMs: 12, signal: 'SIGKILL', truncated: true, error: { code: ErrorCode.TIMEOUT, message: 'timed out "x"' } },
+      { id: 4, exitCode: 1, durationMs: 3, truncated: false, data: { kind: 'hostname', hostname: 'vm' } },
+    ] as const;
+    for (const done of frames) expect(encodeDoneFrame(done)).toBe(encodeFrame({ type: 'done', ...done }));
   });
 });
