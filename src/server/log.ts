@@ -36,9 +36,16 @@ export type LogFormat = 'text' | 'json';
 export function streamLogger(out: Writable, format: LogFormat = 'text'): Logger {
   const writer = new BatchedWriter(out, 'paced');
   const runLine = jsonRunLine();
+  // A log that cannot be written (its reader gone: EPIPE; a full disk: ENOSPC) must not take the
+  // server down with it: the server goes on serving, and logs nothing more.
+  let broken = false;
+  out.on('error', () => (broken = true));
   return {
-    flush: () => writer.flush(),
+    flush() {
+      if (!broken) writer.flush();
+    },
     log(event) {
+      if (broken) return;
       const time = isoTime(Date.now());
       if (format === 'text') writer.write(`${time} ${formatText(event)}\n`);
       else if (event.event === 'run') writer.write(runLine(time, event));

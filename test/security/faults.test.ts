@@ -153,4 +153,14 @@ describe('failure 5: a write error stops the batch at once', () => {
     expect(resumed.code).toBe(0);
     expect(resultRows(out).map((r) => r.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
   }, 240_000);
+
+  it('a server whose log goes away (its reader closed the pipe) keeps serving, unlogged', async () => {
+    const server = await startCliServer();
+    server.child.stderr?.destroy(); // `tcpcmd serve 2>&1 | head -1`: the next log line meets a closed pipe (EPIPE)
+    for (const word of ['one', 'two', 'three']) {
+      expect(await runCli(['exec', server.target, 'echo', word])).toMatchObject({ code: 0, stdout: `${word}\n` });
+    }
+    expect(server.child.exitCode).toBeNull();
+  });
 });
+
