@@ -14,7 +14,7 @@ export type { OutputRow } from '../batch/columns.js';
 export type { BatchTarget } from '../batch/targets.js';
 export { DEFAULT_WINDOW, WINDOW_CHARS } from '../batch/window.js';
 export { targetLabel } from '../batch/target-label.js';
-export { RowSink, fileSink, type RowFormat } from '../batch/writers/row-sink.js';
+export { RowSink, fileSink, type ByteSink, type RowFormat } from '../batch/writers/row-sink.js';
 export { judgeRejection } from '../batch/expect.js';
 export { answeredRow, rejectedRow } from '../batch/rows.js';
 export { formatDuration, formatSummary } from '../batch/summary.js';

@@ -1,4 +1,4 @@
-// The session's transcript keeps its rows for .save: in memory up to a limit, then in a spool file.
+// The session's transcript keeps its rows for .save in a private spool file, a tick's rows a line.
 import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,13 +25,13 @@ beforeEach(async () => {
 });
 
 describe('Transcript', () => {
-  it('saves every row in order, whether held in memory or spilled to its spool, and removes the spool when closed', async () => {
+  it('saves every row in order, written through or the rows of a tick together, and removes its spool when closed', async () => {
     const { path } = await tempDir();
     const warnings: string[] = [];
-    // A limit of about ten rows: 95 rows spill nine times and keep the last few in memory.
-    const transcript = await Transcript.open(undefined, (m) => warnings.push(m), 10 * 300);
+    const transcript = await Transcript.open(undefined, (m) => warnings.push(m));
     for (let i = 1; i <= 95; i++) {
-      transcript.add(rowFromResult({ target: 'h:1', command: `echo ${i}`, timeout: i % 2 ? null : 500, sentAt: Date.now() }, result(i)), false);
+      // Written through, or with the others of the tick (a piped session's rows).
+      transcript.add(rowFromResult({ target: 'h:1', command: `echo ${i}`, timeout: i % 2 ? null : 500, sentAt: Date.now() }, result(i)), i % 3 !== 0);
       if (i === 50) expect(await transcript.save(path('half.csv'))).toBe(50);
     }
     expect(spools().length).toBe(1);
@@ -50,9 +50,8 @@ describe('Transcript', () => {
     expect(half.split('\n').slice(0, 51)).toEqual((await readFile(path('all.csv'), 'utf8')).split('\n').slice(0, 51));
   });
 
-  it('makes no spool for a session that stays under the limit', async () => {
+  it('makes no spool before the first row', async () => {
     const transcript = await Transcript.open(undefined, () => undefined);
-    transcript.add(rowFromResult({ target: 'h:1', command: 'echo 1', timeout: null, sentAt: Date.now() }, result(1)));
     expect(spools()).toEqual([]);
     await transcript.close();
   });
