@@ -68,6 +68,17 @@ describe('tcpcmd run (CLI)', () => {
     expect(existsSync(join(dir, 'ran'))).toBe(false);
   });
 
+  it('hands every row of a large batch to stdout, and the summary to stderr, before it exits', async () => {
+    const server = await startCliServer();
+    const n = 3000;
+    const input = `command\n${Array.from({ length: n }, (_, i) => `echo row ${i + 1}`).join('\n')}\n`;
+    const r = await runCli(['run', '-', '--target', server.target], { input });
+    expect(r.code).toBe(0);
+    const rows = rowsOf(r.stdout);
+    expect([rows.length, rows.at(-1)?.seq, rows.at(-1)?.stdout]).toEqual([n, String(n), `row ${n}\n`]);
+    expect(r.stderr).toMatch(/3000 rows: 3000 ok, 0 failed, 0 errors in /);
+  });
+
   it('connects while the file is checked and runs every row on that session; a refused file runs nothing on it', async () => {
     const server = await startCliServer();
     const dir = tempDir();

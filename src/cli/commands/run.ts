@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { VERSION, isTcpcmdError, ErrorCode } from '../../protocol/index.js';
 import type { BatchOptions } from '../../batch/index.js';
 import { parseShard, type Shard } from '../../batch/shard.js';
@@ -92,4 +93,20 @@ export async function runRun(args: RunArgs): Promise<void> {
   } finally {
     stopHandlers();
   }
+  await exitNow();
+}
+
+/**
+ * Ends the process as soon as the batch is done and everything is written:
+ * Node's own teardown at a natural exit (the environment, then the heap a
+ * large batch leaves behind) cost about 80 ms of CPU after a batch of 20,000
+ * rows (docs/benchmarks.md). Connections, the results file and the
+ * progress line are all closed by then; stdout and stderr are given what
+ * they still hold (writes to a pipe or terminal are synchronous on Linux,
+ * not everywhere).
+ */
+async function exitNow(): Promise<void> {
+  const held = [process.stdout, process.stderr].filter((s) => s.writableLength > 0 && !s.destroyed);
+  await Promise.all(held.map((s) => once(s, 'drain').catch(() => undefined)));
+  process.exit();
 }
