@@ -200,7 +200,10 @@ describe('tcpcmd run (CLI)', () => {
     }
     child.kill('SIGKILL');
     await new Promise((r) => child.once('close', r));
-    const partial = rowsOf(readFileSync(out, 'utf8'));
+    // The kernel may stop the write in progress at SIGKILL (between two pages of it): its rows can be cut short, and
+    // --resume trims them back. Every row written before it is whole: here each row ends with its four empty cells.
+    const text = readFileSync(out, 'utf8');
+    const partial = rowsOf(text.slice(0, text.lastIndexOf(',,,,\n') + 5));
     expect(partial.length).toBeGreaterThan(0);
     for (const row of partial) expect(row.status).toBe('ok');
     const r = await runCli(['run', input, '--target', server.target, '--out', out, '--resume', out]);
