@@ -176,7 +176,7 @@ async function handshake(address: Address, options: ConnectOptions, first: First
       fail(new TcpcmdError(ErrorCode.PROTOCOL_ERROR, `${where} sent ${message.type} during the handshake`));
     };
     const reader = new FrameReader(reads, where, onFrame, fail);
-    const ours = encodeFrame({ type: 'hello', protocol: PROTOCOL_VERSION, client: options.clientName ?? `tcpcmd/${VERSION}`, features: [Feature.DATA, Feature.BYTES, Feature.STDIN] });
+    const ours = encodeFrame({ type: 'hello', protocol: PROTOCOL_VERSION, client: options.clientName ?? `tcpcmd/${VERSION}`, features: [Feature.DATA, Feature.BYTES, Feature.STDIN, Feature.DONE_OUTPUT] });
     // Without a token the server needs no auth (or refuses us whatever we send): the run goes with the hello.
     sent = pipelined !== undefined && !token;
     socket.write(ours + (sent ? pipelined : ''));

@@ -268,6 +268,9 @@ export class Connection extends EventEmitter<{ close: [TcpcmdError | undefined] 
       case 'out':
         return this.pending.output(message.id, message.stream, message.data, message.encoding === 'base64');
       case 'done':
+        // The run's last piece of output, sent with its end (feature done-output): as an out frame just before.
+        if (message.stdout !== undefined) this.pending.output(message.id, 'stdout', message.stdout);
+        if (message.stderr !== undefined) this.pending.output(message.id, 'stderr', message.stderr);
         return this.pending.done(message);
       case 'error': {
         const err = new TcpcmdError(message.code, message.message);

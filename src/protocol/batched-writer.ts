@@ -93,6 +93,18 @@ export class BatchedWriter {
     return this.sink.write(text);
   }
 
+  /**
+   * Replaces the last text gathered with `replacement`, if that text is
+   * still `expected` and not written yet; says whether it did.
+   */
+  replaceLast(expected: string, replacement: string): boolean {
+    const last = this.parts.length - 1;
+    if (last < 0 || this.parts[last] !== expected) return false;
+    this.parts[last] = replacement;
+    this.size += replacement.length - expected.length;
+    return true;
+  }
+
   /** Writes what is gathered now (call before ending the socket). */
   flush(): void {
     if (this.parts.length === 0) return;

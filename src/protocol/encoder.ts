@@ -20,7 +20,7 @@ export function encodeRunFrame(id: RunId, cmd: string, options: { timeout?: numb
   return `{"type":"run","id":${JSON.stringify(id)},"cmd":${JSON.stringify(cmd)}${timeout}${options.stdin ? ',"stdin":true' : ''}}\n`;
 }
 
-type WrittenDoneFields = 'type' | 'id' | 'exitCode' | 'durationMs' | 'signal' | 'truncated' | 'error' | 'data';
+type WrittenDoneFields = 'type' | 'id' | 'exitCode' | 'durationMs' | 'signal' | 'truncated' | 'error' | 'data' | 'stdout' | 'stderr';
 /** A field added to DoneFrame fails to compile here until encodeDoneFrame writes it too. */
 const everyDoneFieldWritten: [Exclude<keyof DoneFrame, WrittenDoneFields>] extends [never] ? true : never = true;
 void everyDoneFieldWritten;
@@ -32,15 +32,27 @@ void everyDoneFieldWritten;
  * JSON.stringify cost more than the rest of a builtin's answer.
  */
 export function encodeOutText(id: RunId, stream: StreamName, data: string): string {
-  return `{"type":"out","id":${JSON.stringify(id)},"stream":"${stream}","data":${JSON.stringify(data)}}\n`;
+  return outFrameOfQuoted(id, stream, JSON.stringify(data));
 }
 
-/** See encodeOutText; optional fields in the order encodeFrame would write them. */
-export function encodeDoneFrame(done: Omit<DoneFrame, 'type'>): string {
+/** A piece of text output whose JSON string is made already (`quoted`), as an `out` frame. */
+export function outFrameOfQuoted(id: RunId, stream: StreamName, quoted: string): string {
+  return `{"type":"out","id":${JSON.stringify(id)},"stream":"${stream}","data":${quoted}}\n`;
+}
+
+/**
+ * See encodeOutText; optional fields in the order encodeFrame would write
+ * them. `piece`: a piece of output whose JSON string is made already, as the
+ * frame's `stdout` or `stderr` (feature `done-output`).
+ */
+export function encodeDoneFrame(done: Omit<DoneFrame, 'type'>, piece?: { stream: StreamName; quoted: string }): string {
   let text = `{"type":"done","id":${JSON.stringify(done.id)},"exitCode":${done.exitCode},"durationMs":${done.durationMs}`;
   if (done.signal !== undefined) text += `,"signal":${JSON.stringify(done.signal)}`;
   if (done.truncated !== undefined) text += `,"truncated":${done.truncated}`;
   if (done.error !== undefined) text += `,"error":${JSON.stringify(done.error)}`;
   if (done.data !== undefined) text += `,"data":${JSON.stringify(done.data)}`;
+  if (done.stdout !== undefined) text += `,"stdout":${JSON.stringify(done.stdout)}`;
+  if (done.stderr !== undefined) text += `,"stderr":${JSON.stringify(done.stderr)}`;
+  if (piece) text += `,"${piece.stream}":${piece.quoted}`;
   return `${text}}\n`;
 }

@@ -48,6 +48,9 @@ export interface DoneFrame {
   error?: ErrorInfo;
   /** A supervision builtin's figures, when the session negotiated the `data` feature. */
   data?: RunData;
+  /** The run's last piece of output, as if an `out` frame had come just before (feature `done-output`); at most one of the two. */
+  stdout?: string;
+  stderr?: string;
 }
 export interface ErrorFrame { type: 'error'; code: ErrorInfo['code']; message: string; fatal: boolean; id?: RunId }
 export interface ServerBye { type: 'bye'; code: ErrorInfo['code'] | 'DISCONNECT'; message: string }
@@ -201,6 +204,12 @@ function parseDone(v: Record<string, unknown>): Parsed<DoneFrame> {
     const data = parseRunData(v.data);
     if (typeof data === 'string') return fail(`malformed ${data}`);
     if (data !== undefined) done.data = data; // undefined: a kind this client does not know, a newer server's
+  }
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const text = v[stream];
+    if (text === undefined) continue;
+    if (typeof text !== 'string') return fail(`malformed done.${stream}`);
+    done[stream] = text;
   }
   return { ok: true, value: done };
 }

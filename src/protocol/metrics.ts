@@ -13,6 +13,8 @@ export const Feature = {
   BYTES: 'bytes',
   /** `run` frames may ask for stdin, sent in `stdin` frames. */
   STDIN: 'stdin',
+  /** A `done` frame may carry the run's last piece of text output (`stdout` or `stderr`), sent with it instead of in an `out` frame of its own. */
+  DONE_OUTPUT: 'done-output',
 } as const;
 export type Feature = (typeof Feature)[keyof typeof Feature];
 

@@ -3,7 +3,7 @@ import { makeNonce, verifyProof } from '../protocol/auth.js';
 import type { SessionHost } from './session-host.js';
 
 /** The hello features this server grants. */
-const SERVER_FEATURES: ReadonlySet<string> = new Set<string>([Feature.DATA, Feature.BYTES, Feature.STDIN]);
+const SERVER_FEATURES: ReadonlySet<string> = new Set<string>([Feature.DATA, Feature.BYTES, Feature.STDIN, Feature.DONE_OUTPUT]);
 
 /** Why a client is not let in; the session ends with it. */
 export interface Refusal {
@@ -18,6 +18,8 @@ export interface Greeting {
   data: boolean;
   /** Output bytes go as base64. */
   bytes: boolean;
+  /** A run's last piece of text output may go in its done frame. */
+  doneOutput: boolean;
 }
 
 type HandshakeHost = Pick<SessionHost<unknown>, 'options' | 'hostname' | 'penalties' | 'logRepeated'>;
@@ -61,10 +63,11 @@ export class Handshake {
     }
     const auth = this.open ? 'none' : 'token';
     const hello: ServerHello = { type: 'hello', protocol: PROTOCOL_VERSION, server: `tcpcmd/${VERSION}`, hostname: this.host.hostname, auth, nonce: this.nonce };
-    if (!msg.features) return { hello, data: false, bytes: false };
+    if (!msg.features) return { hello, data: false, bytes: false, doneOutput: false };
     // Only a client that asks is told, so an old client sees the hello it always saw.
     hello.features = msg.features.filter((f) => SERVER_FEATURES.has(f));
-    return { hello, data: hello.features.includes(Feature.DATA), bytes: hello.features.includes(Feature.BYTES) };
+    const granted = new Set(hello.features);
+    return { hello, data: granted.has(Feature.DATA), bytes: granted.has(Feature.BYTES), doneOutput: granted.has(Feature.DONE_OUTPUT) };
   }
 
   /** The client's proof: true when it holds, false when wrong (logged, and counted against its address), or why it may not try. */

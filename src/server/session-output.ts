@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { BatchedWriter, encodeDoneFrame, encodeFrame, encodeOutText, type DoneFrame, type RunId, type ServerMessage } from '../protocol/index.js';
+import { BatchedWriter, encodeDoneFrame, encodeFrame, outFrameOfQuoted, type DoneFrame, type RunId, type ServerMessage, type StreamName } from '../protocol/index.js';
 import { OutEncoder } from './out-encoder.js';
 
 /** What a write that the socket can take at once returns: one settled promise, not one per write. */
@@ -18,6 +18,10 @@ export class SessionOutput {
   private out = new OutEncoder(false);
   /** The run whose output `out` may hold the end of. */
   private outRun: RunId | undefined;
+  /** The client takes a run's last piece of text output in its done frame (feature `done-output`). */
+  private fold = false;
+  /** The last text `out` frame gathered (when `fold`): its run's done frame takes it in if it is not written yet. */
+  private lastOut: { id: RunId; stream: StreamName; quoted: string; frame: string } | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -32,6 +36,11 @@ export class SessionOutput {
     this.out = new OutEncoder(bytes);
   }
 
+  /** What the client negotiated: a run's last piece of text output may go in its done frame. */
+  foldIntoDone(fold: boolean): void {
+    this.fold = fold;
+  }
+
   send(message: ServerMessage): boolean {
     if (this.closed()) return true;
     return this.sendRaw(message);
@@ -42,10 +51,17 @@ export class SessionOutput {
     return this.sendEncoded(encodeFrame(message));
   }
 
-  /** A run's done frame. */
-  sendDone(done: Omit<DoneFrame, 'type'>): boolean {
-    if (this.closed()) return true;
-    return this.sendEncoded(encodeDoneFrame(done));
+  /**
+   * A run's done frame. When the run's last piece of output is still
+   * gathered (a builtin's answer, made in one go), the done frame takes its
+   * place and carries it: one frame for the client to read instead of two.
+   */
+  sendDone(done: Omit<DoneFrame, 'type'>): void {
+    if (this.closed()) return;
+    const last = this.lastOut;
+    this.lastOut = undefined;
+    if (last?.id === done.id && this.writer.replaceLast(last.frame, encodeDoneFrame(done, last))) return;
+    this.sendEncoded(encodeDoneFrame(done));
   }
 
   private sendEncoded(frame: string): boolean {
@@ -60,10 +76,18 @@ export class SessionOutput {
 
   /** A piece of a run's output as an `out` frame; false: the client is behind. */
   sendOut(id: RunId, stream: 'stdout' | 'stderr', data: string | Uint8Array): boolean {
-    if (typeof data === 'string') return this.closed() || this.sendEncoded(encodeOutText(id, stream, data));
+    if (typeof data === 'string') return this.sendOutText(id, stream, data);
     this.outRun = id;
     const piece = this.out.encode(stream, data);
     return piece ? this.send({ type: 'out', id, stream, ...piece }) : true;
+  }
+
+  private sendOutText(id: RunId, stream: StreamName, data: string): boolean {
+    if (this.closed()) return true;
+    const quoted = JSON.stringify(data);
+    const frame = outFrameOfQuoted(id, stream, quoted);
+    if (this.fold) this.lastOut = { id, stream, quoted, frame };
+    return this.sendEncoded(frame);
   }
 
   /** The run ended: what the encoder still holds of its output (an unfinished character) goes out. */

@@ -181,6 +181,7 @@ export class Session {
     if ('code' in greeting) return this.fail(greeting.code, greeting.message);
     this.runs.sendData = greeting.data;
     this.output.encodeBytes(greeting.bytes);
+    this.output.foldIntoDone(greeting.doneOutput);
     this.output.send(greeting.hello);
     if (this.handshake.open) this.becomeReady();
     else this.state = 'auth';

@@ -122,7 +122,15 @@ describe('hello features and done data', () => {
       { id: 1, exitCode: 0, durationMs: 0 },
       { id: 'b-2', exitCode: null, durationMs: 12, signal: 'SIGKILL', truncated: true, error: { code: ErrorCode.TIMEOUT, message: 'timed out "x"' } },
       { id: 4, exitCode: 1, durationMs: 3, truncated: false, data: { kind: 'hostname', hostname: 'vm' } },
+      { id: 5, exitCode: 0, durationMs: 1, stdout: 'x\n' },
+      { id: 6, exitCode: 2, durationMs: 1, stderr: 'é\u2028"' },
     ] as const;
     for (const done of frames) expect(encodeDoneFrame(done)).toBe(encodeFrame({ type: 'done', ...done }));
+  });
+
+  it('reads a done frame\'s piece of output (done-output), and refuses one that is not text', () => {
+    expect(parseServerMessage('{"type":"done","id":1,"exitCode":0,"durationMs":0,"stdout":"x\\n"}')).toEqual({ ok: true, value: { type: 'done', id: 1, exitCode: 0, durationMs: 0, stdout: 'x\n' } });
+    expect(parseServerMessage('{"type":"done","id":1,"exitCode":0,"durationMs":0,"stderr":3}')).toEqual({ ok: false, message: 'malformed done.stderr' });
+    expect(encodeDoneFrame({ id: 1, exitCode: 0, durationMs: 0 }, { stream: 'stdout', quoted: JSON.stringify('x\n') })).toBe(encodeFrame({ type: 'done', id: 1, exitCode: 0, durationMs: 0, stdout: 'x\n' }));
   });
 });

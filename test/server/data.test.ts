@@ -44,7 +44,7 @@ describe('the data feature', () => {
     const { target } = await startServer();
     const connection = await connect(target);
     try {
-      expect(connection.info.features).toEqual(['data', 'bytes', 'stdin']);
+      expect(connection.info.features).toEqual(['data', 'bytes', 'stdin', 'done-output']);
       const result = await connection.run('cpu');
       if (result.data?.kind !== 'cpu') throw new Error(`expected cpu data, got ${JSON.stringify(result.data)}`);
       expect(result.data.cores).toBeGreaterThan(0);
