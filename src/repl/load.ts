@@ -7,7 +7,10 @@
  * `tcpcmd run` would have written them.
  */
 import type { Writable } from 'node:stream';
-import { connect, type ConnectOptions, type Connection, type ReconnectingConnection } from '../client/index.js';
+import { connect } from '../client/connect.js';
+import type { Connection } from '../client/connection.js';
+import type { ReconnectingConnection } from '../client/reconnecting.js';
+import type { ConnectOptions } from '../client/types.js';
 import { formatAddress } from '../protocol/index.js';
 import { batchTools, type BatchConnect, type BatchConnection, type BatchSummary, type OutputRow } from './batch-api.js';
 import { OutputPrinter } from './output-printer.js';

@@ -16,13 +16,12 @@
 import type { Connection } from '../client/index.js';
 import { ErrorCode, Exit, TcpcmdError } from '../protocol/index.js';
 import { batchTools, type BatchTarget } from './batch-api.js';
-import { createCompleter } from './completer.js';
 import { confirmationFor } from '../protocol/confirmation.js';
 import { confirm } from './confirm.js';
 import { QuestionEnded, type PromptStreams } from './enquire.js';
 import { connectFirst, initialTarget } from './first-server.js';
 import { History, historyPath } from './history.js';
-import { LineEditor } from './line-editor.js';
+import type { LineEditor } from './line-editor.js';
 import { MetaActions, type MetaHost } from './meta-actions.js';
 import { META_COMMANDS, runMeta } from './meta-commands.js';
 import type { ReplOptions, ReplResult } from './options.js';
@@ -94,7 +93,7 @@ class Repl implements MetaHost {
     const { options, screen, link } = this;
     try {
       if (!(await this.start())) return { exitCode: Exit.OK, commands: 0, failures: 0 };
-      const lines = options.terminal ? this.openEditor() : new PipedLines(options.input);
+      const lines = options.terminal ? await this.openEditor() : new PipedLines(options.input);
       this.lines = lines;
       if (this.interrupted) lines.close();
       if (options.terminal && link.session?.connection) screen.say(screen.paint.dim(`${link.connectedLine()}; .help for help, Ctrl+D to leave`));
@@ -112,9 +111,10 @@ class Repl implements MetaHost {
     }
   }
 
-  /** On a terminal: the line editor, with completion and history. */
-  private openEditor(): LineEditor {
+  /** On a terminal: the line editor, with completion and history (loaded only then, readline with it). */
+  private async openEditor(): Promise<LineEditor> {
     const { options, link } = this;
+    const [{ LineEditor }, { createCompleter }] = await Promise.all([import('./line-editor.js'), import('./completer.js')]);
     const editor = new LineEditor({
       input: options.input,
       output: options.output,

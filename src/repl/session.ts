@@ -3,7 +3,9 @@
  * a hidden prompt (on a terminal) when the server wants one and none is set —
  * then a ReconnectingConnection that comes back with the same token.
  */
-import { ReconnectingConnection, connect, type ConnectOptions, type ReconnectOptions } from '../client/index.js';
+import { connect } from '../client/connect.js';
+import { ReconnectingConnection, type ReconnectOptions } from '../client/reconnecting.js';
+import type { ConnectOptions } from '../client/types.js';
 import { ErrorCode, formatAddress, isTcpcmdError, type Address } from '../protocol/index.js';
 
 export interface SessionOptions {

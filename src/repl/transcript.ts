@@ -9,7 +9,6 @@
 import { createReadStream, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { RunResult } from '../client/index.js';
 import { ErrorCode, TcpcmdError, errorMessage } from '../protocol/index.js';
 import { RowSink, answeredRow, batchTools, fileSink, judgeRejection, rejectedRow, type ByteSink, type OutputRow, type RowFormat } from './batch-api.js';
@@ -96,7 +95,9 @@ class SpoolFile implements ByteSink {
 
   /** The spool's lines, oldest first. */
   async *lines(): AsyncGenerator<string> {
-    if (this.file) yield* createInterface({ input: createReadStream(this.file.path), crlfDelay: Infinity });
+    if (!this.file) return;
+    const { createInterface } = await import('node:readline'); // only .save reads the spool
+    yield* createInterface({ input: createReadStream(this.file.path), crlfDelay: Infinity });
   }
 
   async close(): Promise<void> {
