@@ -1,5 +1,6 @@
 // `tcpcmd connect` as scripts use it: the built binary, stdin not a terminal, exit codes.
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { runCli, startCliServer } from '../helpers/cli.js';
 import { tempDir } from './helpers.js';
@@ -71,6 +72,26 @@ describe('tcpcmd connect from a script', () => {
     expect(direct).toMatchObject({ code: 0, stdout: 'direct\n' });
     const ip = await runCli(['connect', '127.0.0.1', '--targets', servers, '--connect-timeout', '2000'], { input: 'hostname\n' });
     expect(ip.stderr).not.toContain('no server named'); // tried 127.0.0.1:10000 itself
+  });
+
+  it('reads a long script in pieces: every line once, in order, CRLF and lone CR ends as readline has them, .save in the middle', async () => {
+    const server = await startCliServer();
+    const { path } = await tempDir();
+    const lines: string[] = [];
+    const expected: string[] = [];
+    for (let i = 1; i <= 6000; i++) {
+      lines.push(`echo line ${i} ${'x'.repeat(1 + (i % 40))}`);
+      expected.push(`line ${i} ${'x'.repeat(1 + (i % 40))}\n`);
+      if (i === 3000) lines.push(`.save ${path('half.csv')}`);
+    }
+    // Windows line ends, one lone CR between two commands, no end after the last line.
+    const input = `${lines.slice(0, 10).join('\r\n')}\r${lines.slice(10).join('\r\n')}`;
+    const r = await runCli(['connect', server.target], { input, timeoutMs: 60_000 });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(expected.join(''));
+    expect(r.stderr).toContain(`saved 3000 rows to ${path('half.csv')}`);
+    const saved = parse(await readFile(path('half.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(saved.map((row) => row.command)).toEqual(lines.slice(0, 3000));
   });
 
   it('documents itself in --help', async () => {
