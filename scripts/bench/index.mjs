@@ -37,10 +37,11 @@ if (want('roundtrip')) {
   const echo = spawn(process.execPath, [join(HERE, 'echo-server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
   const echoPort = Number((await once(echo.stdout.setEncoding('utf8'), 'data'))[0].trim());
   const server = await startServer();
-  // A server lives long: both servers answer one untimed round first, so what is timed is round trips,
-  // not V8 compiling a fresh server's code (a fresh client's first runs are the "cold" figure below).
-  await nodeJson(join(HERE, 'echo-client.mjs'), [echoPort, 'seq', seqN]);
-  await nodeJson(join(HERE, 'tcpcmd-client.mjs'), [server.port, 'seq', seqN]);
+  // A server lives long: both servers answer 50,000 untimed round trips first (V8 takes some 30,000 to
+  // optimise the server's path), so what is timed is round trips, not V8 compiling a fresh server's code
+  // (a fresh client's first runs are the "cold" figure below).
+  await nodeJson(join(HERE, 'echo-client.mjs'), [echoPort, 'seq', 5 * seqN]);
+  await nodeJson(join(HERE, 'tcpcmd-client.mjs'), [server.port, 'seq', 5 * seqN]);
   // Median of 3, each side in turn: the machine's speed drifts within seconds.
   const seq = { base: [], ours: [], baseCold: [], oursCold: [] };
   for (let i = 0; i < 3; i++) {
