@@ -76,5 +76,6 @@ export interface Command {
   shell?: boolean;
   /** `kill` and `reset`: turned off by `--no-admin`. */
   admin?: boolean;
-  run(ctx: RunContext): Promise<RunOutcome>;
+  /** The command's outcome; returned as it is (not in a promise) when the command has it at once, it is answered without a turn of the promise queue. */
+  run(ctx: RunContext): RunOutcome | Promise<RunOutcome>;
 }

@@ -1,6 +1,13 @@
 import { ErrorCode, TcpcmdError, type StreamName } from '../protocol/index.js';
 import type { RunAbort } from './run-abort.js';
 
+/**
+ * What a write of a run's output returns when the client's socket took it at
+ * once: one settled promise, not one per write. A command that gets it back
+ * has nothing to wait for (print answers at once).
+ */
+export const WRITTEN: Promise<void> = Promise.resolve();
+
 /** Largest piece of output put in one frame, in UTF-16 units: even fully escaped it stays far below the frame limit. */
 export const OUT_CHUNK = 64 * 1024;
 /** Largest piece of output bytes put in one frame: as base64 it is OUT_CHUNK characters. */

@@ -57,7 +57,7 @@ export class RunQueue {
     this.ids.add(frame.id);
     this.waitingChars += chars;
     this.waiting.push(frame);
-    void this.pump();
+    this.pump();
   }
 
   /** Stops the running run with this id, or answers a waiting one as cancelled; an id already answered is ignored. */
@@ -112,7 +112,13 @@ export class RunQueue {
     this.host.answer(frame, answer);
   }
 
-  private async pump(): Promise<void> {
+  /**
+   * Runs what waits, in order. A run answered at once (a builtin) is
+   * answered within the call, so a lone command's answer leaves before the
+   * event that brought it returns; one still running holds the queue until
+   * it settles, then the pump goes on.
+   */
+  private pump(): void {
     if (this.pumping) return;
     this.pumping = true;
     try {
@@ -120,18 +126,32 @@ export class RunQueue {
       while (this.host.accepting() && (frame = this.waiting.shift()) !== undefined) {
         this.waitingChars -= frame.cmd.length;
         const controller = new RunAbort();
-        const finished = executeRun(frame, controller, this.env);
-        this.active = { frame, controller, finished, started: performance.now() };
-        const answer = await finished;
-        this.active = undefined;
-        this.finish(frame, answer);
-        // A lone answer leaves before the log line is made; under load answers still leave together.
-        if (this.waiting.length === 0) this.host.idle();
-        logRun(frame, answer, this.env);
-        this.host.afterEach();
+        const ran = executeRun(frame, controller, this.env);
+        if (ran instanceof Promise) return this.wait(frame, controller, ran);
+        this.answered(frame, ran);
       }
-    } finally {
+    } catch (err) {
       this.pumping = false;
+      throw err;
     }
+    this.pumping = false;
+  }
+
+  private wait(frame: RunFrame, controller: RunAbort, finished: Promise<RunAnswer>): void {
+    this.active = { frame, controller, finished, started: performance.now() };
+    void finished.then((answer) => {
+      this.active = undefined;
+      this.answered(frame, answer);
+      this.pumping = false;
+      this.pump();
+    });
+  }
+
+  private answered(frame: RunFrame, answer: RunAnswer): void {
+    this.finish(frame, answer);
+    // A lone answer leaves before the log line is made; under load answers still leave together.
+    if (this.waiting.length === 0) this.host.idle();
+    logRun(frame, answer, this.env);
+    this.host.afterEach();
   }
 }

@@ -45,15 +45,15 @@ export interface RunEnv {
  * `abort`, whose reason becomes the answer's error. Kept to a few promises:
  * a builtin's whole run is cheaper than a handful of extra ones.
  */
-export function executeRun(frame: RunFrame, abort: RunAbort, env: RunEnv): Promise<RunAnswer> {
+export function executeRun(frame: RunFrame, abort: RunAbort, env: RunEnv): RunAnswer | Promise<RunAnswer> {
   const started = performance.now();
   const host = env.server;
   const resolved = host.registry.resolve(frame.cmd);
-  if ('error' in resolved) return Promise.resolve(timed({ exitCode: null, durationMs: 0, error: resolved.error }, started));
+  if ('error' in resolved) return timed({ exitCode: null, durationMs: 0, error: resolved.error }, started);
   const refused = host.policy.check(frame.cmd, resolved.command);
   if (!refused) return runCommand(frame, resolved, abort, env, started);
   host.logger.log({ event: 'forbidden', session: env.session.id, peer: env.peer, command: loggedCommand(frame.cmd), reason: refused.message });
-  return Promise.resolve(timed({ exitCode: null, durationMs: 0, error: refused }, started));
+  return timed({ exitCode: null, durationMs: 0, error: refused }, started);
 }
 
 /** The answer, with the time since `started`. */
@@ -71,8 +71,13 @@ export function logRun(frame: RunFrame, answer: RunAnswer, env: RunEnv): void {
   env.server.logger.log(event);
 }
 
-/** A command found and allowed, run; its duration counts from `started` (executeRun takes no async step of its own: one promise fewer per run). */
-async function runCommand(frame: RunFrame, resolved: Resolved, abort: RunAbort, env: RunEnv, started: number): Promise<RunAnswer> {
+/**
+ * A command found and allowed, run; its duration counts from `started`. A
+ * command that returns its outcome itself (a builtin whose output the socket
+ * took at once) is answered now, with no turn of the promise queue: a
+ * sequential client waits on every one of them.
+ */
+function runCommand(frame: RunFrame, resolved: Resolved, abort: RunAbort, env: RunEnv, started: number): RunAnswer | Promise<RunAnswer> {
   const host = env.server;
   const limit = host.limits.runTimeoutMs;
   const timeoutMs = Math.min(frame.timeout ?? limit, limit);
@@ -83,17 +88,24 @@ async function runCommand(frame: RunFrame, resolved: Resolved, abort: RunAbort, 
     setImmediate(() => settled || abort.abort(new TcpcmdError(ErrorCode.TIMEOUT, `timed out after ${timeoutMs} ms; the command was stopped`)));
   });
   const budget = new OutputBudget(host.limits.maxOutput, abort);
-  let outcome: RunOutcome;
-  try {
-    outcome = await settleOrAbandon(resolved.command.run(new Context(frame, resolved, abort, budget, env)), abort);
-  } catch (err) {
-    // A command that throws is a bug in it, not the client's fault: answer, and keep the session.
-    outcome = { exitCode: null, error: { code: ErrorCode.INTERNAL, message: `internal error in ${resolved.name}: ${errorMessage(err)}` } };
-  } finally {
+  const end = (outcome: RunOutcome): RunAnswer => {
     settled = true;
     env.deadline.stop();
+    return timed(answerOf(outcome, abort, budget.truncated), started);
+  };
+  // A command that throws is a bug in it, not the client's fault: answer, and keep the session.
+  const crashed = (err: unknown): RunAnswer => end({ exitCode: null, error: { code: ErrorCode.INTERNAL, message: `internal error in ${resolved.name}: ${errorMessage(err)}` } });
+  let ran: RunOutcome | Promise<RunOutcome>;
+  try {
+    ran = resolved.command.run(new Context(frame, resolved, abort, budget, env));
+  } catch (err) {
+    return crashed(err);
   }
-  return timed(answerOf(outcome, abort, budget.truncated), started);
+  return isPromiseLike(ran) ? settleOrAbandon(ran, abort).then(end, crashed) : end(ran);
+}
+
+function isPromiseLike(value: RunOutcome | PromiseLike<RunOutcome>): value is PromiseLike<RunOutcome> {
+  return typeof (value as Partial<PromiseLike<RunOutcome>>).then === 'function';
 }
 
 /**
@@ -117,10 +129,9 @@ function answerOf(outcome: RunOutcome, abort: RunAbort, truncated: boolean): Run
  * ABANDON_AFTER_MS later (a statfs on a hung mount ignores its signal), an
  * empty one: such a command must not hold the session.
  */
-function settleOrAbandon(ran: Promise<RunOutcome>, abort: RunAbort): Promise<RunOutcome> {
+function settleOrAbandon(ran: PromiseLike<RunOutcome>, abort: RunAbort): Promise<RunOutcome> {
   return new Promise((resolve, reject) => {
-    // Promise.resolve: a command written in JavaScript may return a plain outcome.
-    Promise.resolve(ran).then(resolve, reject);
+    ran.then(resolve, reject);
     abort.onAbort(() => void setTimeout(() => resolve({ exitCode: null }), ABANDON_AFTER_MS).unref());
   });
 }

@@ -1,9 +1,8 @@
 import type { Socket } from 'node:net';
 import { BatchedWriter, encodeDoneFrame, encodeFrame, outFrameOfQuoted, type DoneFrame, type RunId, type ServerMessage, type StreamName } from '../protocol/index.js';
 import { OutEncoder } from './out-encoder.js';
+import { WRITTEN } from './run-output.js';
 
-/** What a write that the socket can take at once returns: one settled promise, not one per write. */
-export const WRITTEN = Promise.resolve();
 
 /**
  * Everything a session sends to its client: frames and plain text through one

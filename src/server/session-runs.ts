@@ -6,7 +6,8 @@ import { RunQueue } from './run-queue.js';
 import { RunStdins } from './run-stdins.js';
 import type { SessionHost } from './session-host.js';
 import type { InlineMode } from './session-inline.js';
-import { WRITTEN, type SessionOutput } from './session-output.js';
+import { WRITTEN } from './run-output.js';
+import type { SessionOutput } from './session-output.js';
 
 /** What a session's runs need from the session. */
 export interface RunsSession {

@@ -1,5 +1,6 @@
 import { ErrorCode, type RunData } from '../../protocol/index.js';
 import type { RunContext, RunOutcome } from '../command.js';
+import { WRITTEN } from '../run-output.js';
 import { failure } from '../shell/outcome.js';
 
 /** A usage problem; the message names the argument, what is expected and what came. */
@@ -14,11 +15,16 @@ export function rejectArguments(ctx: RunContext): RunOutcome | undefined {
 }
 
 const SUCCESS: RunOutcome = Object.freeze({ exitCode: 0 });
-const succeeded = (): RunOutcome => SUCCESS;
 
-/** Writes text to stdout and reports success, with the same figures as data when given. */
-export function print(ctx: RunContext, text: string, data?: RunData): Promise<RunOutcome> {
-  return ctx.write('stdout', text).then(data === undefined ? succeeded : () => ({ exitCode: 0, data }));
+/**
+ * Writes text to stdout and reports success, with the same figures as data
+ * when given: at once when the client's socket took the text (the usual
+ * case), else once it has drained.
+ */
+export function print(ctx: RunContext, text: string, data?: RunData): RunOutcome | Promise<RunOutcome> {
+  const outcome = data === undefined ? SUCCESS : { exitCode: 0, data };
+  const written = ctx.write('stdout', text);
+  return written === WRITTEN ? outcome : written.then(() => outcome);
 }
 
 /** For `node` and `python`: nothing, `--version` or `-V`; else BAD_ARGUMENTS. */

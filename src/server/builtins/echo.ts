@@ -5,6 +5,6 @@ export const echo: Command = {
   name: 'echo',
   usage: 'echo <text>',
   summary: 'print the text back',
-  // Not async: print's promise is the answer, without the two turns an async function takes to adopt it.
+  // Not async: print's answer as it is (at once when the output was taken), with no turn of the promise queue.
   run: (ctx) => print(ctx, `${ctx.args}\n`),
 };
