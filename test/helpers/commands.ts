@@ -33,6 +33,8 @@ export const testCommands: Command[] = [
   },
   { name: 'fail', usage: 'fail', summary: 'exit 3', run: async (ctx) => { await ctx.write('stderr', 'bad\n'); return { exitCode: 3 }; } },
   { name: 'boom', usage: 'boom', summary: 'throws', run: () => Promise.reject(new Error('kaboom')) },
+  { name: 'crash', usage: 'crash', summary: 'throws at once', run: () => { throw new Error('at once'); } },
+  { name: 'now', usage: 'now <code>', summary: 'exits with <code> at once, no promise', run: (ctx) => ({ exitCode: Number(ctx.args) }) },
   { name: 'stubborn', usage: 'stubborn', summary: 'never ends and ignores its signal', run: () => new Promise(() => {}) },
   { name: 'whine', usage: 'whine', summary: 'fails with a long message', run: async () => ({ exitCode: null, error: { code: 'BAD_ARGUMENTS', message: 'x'.repeat(50_000) } }) },
   { name: 'bye', aliases: ['quit'], usage: 'bye', summary: 'disconnect', run: async (ctx) => { ctx.server.disconnect(); return { exitCode: 0 }; } },

@@ -114,6 +114,13 @@ describe('session: JSON mode', () => {
     expect((await c.untilDone(1))[0].error).toEqual({ code: 'INTERNAL', message: 'internal error in boom: kaboom' });
     c.sendFrame({ type: 'run', id: 2, cmd: 'echo still here' });
     expect((await c.untilDone(2))[0].data).toBe('still here\n');
+    // A command may also throw, or answer, without a promise: the same answers, in order.
+    c.sendFrame({ type: 'run', id: 3, cmd: 'crash' });
+    c.sendFrame({ type: 'run', id: 4, cmd: 'now 7' });
+    c.sendFrame({ type: 'run', id: 5, cmd: 'boom' });
+    expect((await c.untilDone(3))[0].error).toEqual({ code: 'INTERNAL', message: 'internal error in crash: at once' });
+    expect((await c.untilDone(4))[0]).toMatchObject({ type: 'done', id: 4, exitCode: 7 });
+    expect((await c.untilDone(5))[0].error.code).toBe('INTERNAL');
   });
 
   it('stops a run at its timeout', async () => {
