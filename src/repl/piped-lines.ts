@@ -42,11 +42,12 @@ export class PipedLines {
     if (this.head === this.lines.length) {
       this.lines = [];
       this.head = 0;
+    } else if (this.head >= MAX_QUEUED) {
+      // Lines taken leave the array now and then: reading goes on before the queue is ever empty.
+      this.lines = this.lines.slice(this.head);
+      this.head = 0;
     }
-    if (this.paused && this.lines.length - this.head < MAX_QUEUED / 2) {
-      this.paused = false;
-      this.input.resume();
-    }
+    if (this.lines.length - this.head < MAX_QUEUED / 2) this.resume();
     return line;
   }
 
@@ -55,11 +56,19 @@ export class PipedLines {
     const queued = this.takeQueued();
     if (queued !== undefined) return Promise.resolve(queued);
     if (this.ended) return Promise.resolve(undefined);
-    if (this.paused) {
-      this.paused = false;
-      this.input.resume();
-    }
+    this.resume();
     return new Promise((resolve) => (this.waiter = resolve));
+  }
+
+  /** Lines held in memory, taken or not: about MAX_QUEUED and one read's worth at most, however long the script. */
+  get held(): number {
+    return this.lines.length;
+  }
+
+  private resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.input.resume();
   }
 
   /** Stops reading: lines already read are still taken, then nextLine() says the end. */

@@ -64,6 +64,28 @@ describe('PipedLines', () => {
     expect((await allLines(source)).length).toBe(n);
   });
 
+  it('holds a bounded number of lines however long the script, for a reader slower than its input', async () => {
+    const input = new PassThrough();
+    const source = new PipedLines(input);
+    const chunk = 'x\n'.repeat(700);
+    const chunks = 30; // 21,000 lines
+    let most = 0;
+    let taken = 0;
+    const writing = (async () => {
+      for (let i = 0; i < chunks; i++) if (!input.write(chunk)) await once(input, 'drain');
+      input.end();
+    })();
+    for (;;) {
+      const line = source.takeQueued() ?? (await source.nextLine());
+      if (line === undefined) break;
+      most = Math.max(most, source.held);
+      if (++taken % 100 === 0) await new Promise((r) => setImmediate(r)); // slower than the input
+    }
+    await writing;
+    expect(taken).toBe(chunks * 700);
+    expect(most).toBeLessThanOrEqual(2 * MAX_QUEUED + 700);
+  });
+
   it('after close() gives the lines read already, then the end', async () => {
     const input = new PassThrough();
     const source = new PipedLines(input);
