@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { VERSION, isTcpcmdError, ErrorCode } from '../../protocol/index.js';
 import type { BatchOptions } from '../../batch/index.js';
 import { parseShard, type Shard } from '../../batch/shard.js';
@@ -107,6 +106,7 @@ export async function runRun(args: RunArgs): Promise<void> {
  */
 async function exitNow(): Promise<void> {
   const held = [process.stdout, process.stderr].filter((s) => s.writableLength > 0 && !s.destroyed);
-  await Promise.all(held.map((s) => once(s, 'drain').catch(() => undefined)));
+  // An empty write's callback comes once everything written before it is out ('drain' only follows a full buffer).
+  await Promise.all(held.map((s) => new Promise<void>((resolve) => s.write('', () => resolve()))));
   process.exit();
 }
