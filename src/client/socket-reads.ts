@@ -4,11 +4,18 @@ import type { Socket } from 'node:net';
 const READ_BUFFER = 64 * 1024;
 
 /**
+ * The one buffer every plain connection of the process reads into: reads
+ * come one at a time from the event loop and each chunk is used up before
+ * the next, so a thousand connections need no thousand buffers.
+ */
+let shared: Buffer | undefined;
+
+/**
  * A connection's incoming bytes, handed to one reader (the frame reader) as
  * they arrive. A plain TCP socket reads straight into one buffer kept for
- * the connection (`onread`): no stream and no new buffer per read, which
- * cost more than parsing the answers a read holds. A chunk handed on is
- * valid only during the call: the next read reuses its memory.
+ * the process (`onread`): no stream and no new buffer per read, which cost
+ * more than parsing the answers a read holds. A chunk handed on is valid
+ * only during the call: the next read reuses its memory.
  */
 export class SocketReads {
   private sink: ((chunk: Buffer) => void) | undefined;
@@ -18,7 +25,7 @@ export class SocketReads {
   /** The `onread` option for net.connect that feeds this. */
   static onread(reads: SocketReads): { buffer: Buffer; callback: (bytes: number, buffer: Buffer) => boolean } {
     return {
-      buffer: Buffer.allocUnsafe(READ_BUFFER),
+      buffer: (shared ??= Buffer.allocUnsafe(READ_BUFFER)),
       callback: (bytes, buffer) => {
         reads.deliver(buffer.subarray(0, bytes), true);
         return true;

@@ -10,7 +10,7 @@ import { onCleanup } from '../helpers/servers.js';
  * inside a UTF-8 character) and sends more than that buffer holds at once.
  */
 describe('reading a connection into a reused buffer', () => {
-  it('keeps every frame whole however the bytes are cut, and an output larger than one read', async () => {
+  it('keeps every frame whole however the bytes are cut, and an output larger than one read, on two connections at once', async () => {
     const big = 'é'.repeat(100_000) + '\n'; // 200 KB of two-byte characters: several reads, cut mid-character
     const server = net.createServer((socket) => {
       socket.setNoDelay(true);
@@ -44,11 +44,13 @@ describe('reading a connection into a reused buffer', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     onCleanup(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const { port } = server.address() as net.AddressInfo;
-    const conn = await connect(`127.0.0.1:${port}`);
-    onCleanup(() => conn.close());
-    const result = await conn.run('echo big');
-    expect(result.exitCode).toBe(0);
-    expect(result.stdout).toBe(big);
-    expect(result.stderr).toBe('ü');
+    // Two connections at once: every plain connection of the process reads into the same buffer.
+    const conns = await Promise.all([connect(`127.0.0.1:${port}`), connect(`127.0.0.1:${port}`)]);
+    for (const conn of conns) onCleanup(() => conn.close());
+    for (const result of await Promise.all(conns.map((conn) => conn.run('echo big')))) {
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout).toBe(big);
+      expect(result.stderr).toBe('ü');
+    }
   });
 });
