@@ -29,19 +29,15 @@ void everyDoneFieldWritten;
  * The frames a server sends for every run (its text output and its end),
  * encoded: the same text as encodeFrame, written out directly. A sequential
  * client waits on these; building an object and walking it with
- * JSON.stringify cost more than the rest of a builtin's answer.
+ * JSON.stringify cost more than the rest of a builtin's answer. `quoted`:
+ * the output's JSON string, made already (a done frame may take it instead).
  */
-export function encodeOutText(id: RunId, stream: StreamName, data: string): string {
-  return outFrameOfQuoted(id, stream, JSON.stringify(data));
-}
-
-/** A piece of text output whose JSON string is made already (`quoted`), as an `out` frame. */
 export function outFrameOfQuoted(id: RunId, stream: StreamName, quoted: string): string {
   return `{"type":"out","id":${JSON.stringify(id)},"stream":"${stream}","data":${quoted}}\n`;
 }
 
 /**
- * See encodeOutText; optional fields in the order encodeFrame would write
+ * See outFrameOfQuoted; optional fields in the order encodeFrame would write
  * them. `piece`: a piece of output whose JSON string is made already, as the
  * frame's `stdout` or `stderr` (feature `done-output`).
  */

@@ -6,7 +6,7 @@
  * file as well, each row written through before the next command runs, so a
  * crash loses nothing.
  */
-import { createReadStream, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunResult } from '../client/index.js';
@@ -89,7 +89,16 @@ class SpoolFile implements ByteSink {
       throw new TcpcmdError(ErrorCode.IO_ERROR, `cannot make a folder in ${tmpdir()}: ${errorMessage(err)}`, { cause: err });
     }
     const path = join(dir, SPOOL_FILE);
-    this.file = { dir, path, out: fileSink(openFile(path, 0o600), path) };
+    let fd: number | undefined;
+    try {
+      fd = openFile(path, 0o600);
+      this.file = { dir, path, out: fileSink(fd, path) };
+    } catch (err) {
+      // Nothing is left behind by a spool that could not be made.
+      if (fd !== undefined) closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
     return this.file;
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { authProof, verifyProof } from '../../src/protocol/auth.js';
-import { ErrorCode, encodeDoneFrame, encodeFrame, encodeOutText, encodeRunFrame, parseAddress, parseClientMessage, parseServerMessage, formatAddress } from '../../src/protocol/index.js';
+import { ErrorCode, encodeDoneFrame, encodeFrame, encodeRunFrame, outFrameOfQuoted, parseAddress, parseClientMessage, parseServerMessage, formatAddress } from '../../src/protocol/index.js';
 
 describe('parseClientMessage', () => {
   it('accepts each frame type', () => {
@@ -115,9 +115,9 @@ describe('hello features and done data', () => {
     expect(encodeRunFrame(8, 'ls', { timeout: undefined, stdin: undefined })).toBe(encodeFrame({ type: 'run', id: 8, cmd: 'ls' }));
   });
 
-  it('encodeOutText and encodeDoneFrame write what encodeFrame writes for the same frames', () => {
-    expect(encodeOutText(3, 'stdout', 'x\n')).toBe(encodeFrame({ type: 'out', id: 3, stream: 'stdout', data: 'x\n' }));
-    expect(encodeOutText('r"1', 'stderr', 'é \u2028 \u0000 "q"')).toBe(encodeFrame({ type: 'out', id: 'r"1', stream: 'stderr', data: 'é \u2028 \u0000 "q"' }));
+  it('outFrameOfQuoted and encodeDoneFrame write what encodeFrame writes for the same frames', () => {
+    expect(outFrameOfQuoted(3, 'stdout', JSON.stringify('x\n'))).toBe(encodeFrame({ type: 'out', id: 3, stream: 'stdout', data: 'x\n' }));
+    expect(outFrameOfQuoted('r"1', 'stderr', JSON.stringify('é \u2028 \u0000 "q"'))).toBe(encodeFrame({ type: 'out', id: 'r"1', stream: 'stderr', data: 'é \u2028 \u0000 "q"' }));
     const frames = [
       { id: 1, exitCode: 0, durationMs: 0 },
       { id: 'b-2', exitCode: null, durationMs: 12, signal: 'SIGKILL', truncated: true, error: { code: ErrorCode.TIMEOUT, message: 'timed out "x"' } },
