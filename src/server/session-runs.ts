@@ -26,6 +26,8 @@ export interface RunsSession {
   settled(): void;
   /** A run's stdin is full (true) or drained: reading the client pauses meanwhile. */
   holdForStdin(on: boolean): void;
+  /** Frames the client sent are read and not handled yet (more runs are on their way to the queue). */
+  moreInput(): boolean;
 }
 
 type AfterRun = 'disconnect' | 'reset' | 'kill';
@@ -70,7 +72,10 @@ export class SessionRuns {
       answer: (frame: RunFrame, answer: RunAnswer) => this.answer(frame, answer),
       duplicate: (frame: RunFrame) => session.output.send({ type: 'error', code: ErrorCode.DUPLICATE_ID, message: `run id ${JSON.stringify(frame.id)} is already in flight`, fatal: false, id: frame.id }),
       afterEach: () => this.afterEach(),
-      idle: () => session.output.flush(),
+      // Answers made within one chunk of pipelined frames (builtins answer at once) leave in one write, after its last frame.
+      idle: () => {
+        if (!session.moreInput()) session.output.flush();
+      },
     };
     this.queue = new RunQueue(queueHost, env, options.limits);
   }

@@ -70,7 +70,7 @@ export class Session {
       answered: () => this.idle.heard(), // idle counts from the end of the last run
       disconnect: () => this.close({ code: 'DISCONNECT', message: 'disconnected on request' }),
       settled: () => this.finishIfDone(),
-      holdForStdin: (on) => this.input.holdForStdin(on),
+      holdForStdin: (on) => this.input.holdForStdin(on), moreInput: () => this.input.pending,
     }, host);
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     socket.setNoDelay(true);
