@@ -16,6 +16,15 @@ function tempDir(): string {
 type Row = Record<string, string>;
 const rowsOf = (csv: string): Row[] => parse(csv, { columns: true, bom: true }) as Row[];
 
+/** `tcpcmd run` of `csv`, written to dir/name.csv, its results to dir/name-out.csv (read with `rows()`). */
+async function runFile(target: string, dir: string, name: string, csv: string) {
+  const input = join(dir, `${name}.csv`);
+  const out = join(dir, `${name}-out.csv`);
+  writeFileSync(input, csv);
+  const r = await runCli(['run', input, '--target', target, '--out', out]);
+  return { ...r, out, rows: (): Row[] => rowsOf(readFileSync(out, 'utf8')) };
+}
+
 describe('tcpcmd run (CLI)', () => {
   it('writes results to stdout and nothing else; summary on stderr; exit 0 when all pass', async () => {
     const server = await startCliServer();
@@ -45,13 +54,11 @@ describe('tcpcmd run (CLI)', () => {
 
   it('exits 1 when an expectation fails, listing the failure', async () => {
     const server = await startCliServer();
-    const dir = tempDir();
-    writeFileSync(join(dir, 'c.csv'), 'name,command,expect,expect_exit\ngood,echo hi,^hi$,\nbad exit,linux:exit 2,,0\nbad output,echo hi,^bye$,\n');
-    const r = await runCli(['run', join(dir, 'c.csv'), '--target', server.target, '--out', join(dir, 'out.csv')]);
+    const r = await runFile(server.target, tempDir(), 'c', 'name,command,expect,expect_exit\ngood,echo hi,^hi$,\nbad exit,linux:exit 2,,0\nbad output,echo hi,^bye$,\n');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('bad exit');
     expect(r.stderr).toContain('bad output');
-    expect(rowsOf(readFileSync(join(dir, 'out.csv'), 'utf8')).map((x) => x.status)).toEqual(['ok', 'failed', 'failed']);
+    expect(r.rows().map((x) => x.status)).toEqual(['ok', 'failed', 'failed']);
   });
 
   it('exits 2 on a broken file before running anything, naming file and line, leaving the output untouched', async () => {
@@ -82,17 +89,15 @@ describe('tcpcmd run (CLI)', () => {
   it('connects while the file is checked and runs every row on that session; a refused file runs nothing on it', async () => {
     const server = await startCliServer();
     const dir = tempDir();
-    writeFileSync(join(dir, 'good.csv'), 'command\necho one\necho two\n');
-    const good = await runCli(['run', join(dir, 'good.csv'), '--target', server.target, '--out', join(dir, 'out.csv')]);
+    const good = await runFile(server.target, dir, 'good', 'command\necho one\necho two\n');
     expect(good.code).toBe(0);
-    expect(rowsOf(readFileSync(join(dir, 'out.csv'), 'utf8')).map((x) => x.stdout)).toEqual(['one\n', 'two\n']);
+    expect(good.rows().map((x) => x.stdout)).toEqual(['one\n', 'two\n']);
     const sessions = (): string[] => [...server.log().matchAll(/session (\w+) connected/g)].map((m) => m[1] ?? '');
     expect(sessions()).toHaveLength(1);
     expect(server.log().match(/ run "/g)).toHaveLength(2);
-    writeFileSync(join(dir, 'bad.csv'), 'command\necho three\n"echo unclosed\n');
-    const bad = await runCli(['run', join(dir, 'bad.csv'), '--target', server.target, '--out', join(dir, 'bad-out.csv')]);
+    const bad = await runFile(server.target, dir, 'bad', 'command\necho three\n"echo unclosed\n');
     expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('bad.csv:3: unclosed quote')]);
-    expect(existsSync(join(dir, 'bad-out.csv'))).toBe(false);
+    expect(existsSync(bad.out)).toBe(false);
     expect(server.log().match(/ run "/g)).toHaveLength(2);
   });
 
