@@ -20,6 +20,7 @@ export function encodeRunFrame(id: RunId, cmd: string, options: { timeout?: numb
   return `{"type":"run","id":${JSON.stringify(id)},"cmd":${JSON.stringify(cmd)}${timeout}${options.stdin ? ',"stdin":true' : ''}}\n`;
 }
 
+/** `stdout` and `stderr` come from encodeDoneFrame's `piece`, the output's JSON string made once. */
 type WrittenDoneFields = 'type' | 'id' | 'exitCode' | 'durationMs' | 'signal' | 'truncated' | 'error' | 'data' | 'stdout' | 'stderr';
 /** A field added to DoneFrame fails to compile here until encodeDoneFrame writes it too. */
 const everyDoneFieldWritten: [Exclude<keyof DoneFrame, WrittenDoneFields>] extends [never] ? true : never = true;
@@ -41,14 +42,12 @@ export function outFrameOfQuoted(id: RunId, stream: StreamName, quoted: string):
  * them. `piece`: a piece of output whose JSON string is made already, as the
  * frame's `stdout` or `stderr` (feature `done-output`).
  */
-export function encodeDoneFrame(done: Omit<DoneFrame, 'type'>, piece?: { stream: StreamName; quoted: string }): string {
+export function encodeDoneFrame(done: Omit<DoneFrame, 'type' | 'stdout' | 'stderr'>, piece?: { stream: StreamName; quoted: string }): string {
   let text = `{"type":"done","id":${JSON.stringify(done.id)},"exitCode":${done.exitCode},"durationMs":${done.durationMs}`;
   if (done.signal !== undefined) text += `,"signal":${JSON.stringify(done.signal)}`;
   if (done.truncated !== undefined) text += `,"truncated":${done.truncated}`;
   if (done.error !== undefined) text += `,"error":${JSON.stringify(done.error)}`;
   if (done.data !== undefined) text += `,"data":${JSON.stringify(done.data)}`;
-  if (done.stdout !== undefined) text += `,"stdout":${JSON.stringify(done.stdout)}`;
-  if (done.stderr !== undefined) text += `,"stderr":${JSON.stringify(done.stderr)}`;
   if (piece) text += `,"${piece.stream}":${piece.quoted}`;
   return `${text}}\n`;
 }

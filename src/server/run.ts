@@ -9,7 +9,7 @@ import { loggedCommand, type LogEvent, type Logger } from './log.js';
 import type { PolicyCheck } from './policy.js';
 import type { CommandRegistry, Resolved } from './registry.js';
 
-export type RunAnswer = Omit<DoneFrame, 'type' | 'id'>;
+export type RunAnswer = Omit<DoneFrame, 'type' | 'id' | 'stdout' | 'stderr'>;
 
 /** How long a stopped command may take to notice before it is answered without it. */
 const ABANDON_AFTER_MS = 1_000;

@@ -55,7 +55,7 @@ export class SessionOutput {
    * gathered (a builtin's answer, made in one go), the done frame takes its
    * place and carries it: one frame for the client to read instead of two.
    */
-  sendDone(done: Omit<DoneFrame, 'type'>): void {
+  sendDone(done: Omit<DoneFrame, 'type' | 'stdout' | 'stderr'>): void {
     if (this.closed()) return;
     const last = this.lastOut;
     this.lastOut = undefined;

@@ -119,7 +119,7 @@ export class SessionRuns {
     this.stdins.close(frame.id);
     if (this.session.inline.active) return this.session.inline.answers.answer(answer);
     this.session.output.endOut(frame.id);
-    const done: Omit<DoneFrame, 'type'> = { id: frame.id, exitCode: answer.exitCode, durationMs: answer.durationMs };
+    const done: Omit<DoneFrame, 'type' | 'stdout' | 'stderr'> = { id: frame.id, exitCode: answer.exitCode, durationMs: answer.durationMs };
     if (answer.signal !== undefined) done.signal = answer.signal;
     if (answer.truncated !== undefined) done.truncated = answer.truncated;
     if (answer.error !== undefined) done.error = answer.error;

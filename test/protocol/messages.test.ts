@@ -122,10 +122,10 @@ describe('hello features and done data', () => {
       { id: 1, exitCode: 0, durationMs: 0 },
       { id: 'b-2', exitCode: null, durationMs: 12, signal: 'SIGKILL', truncated: true, error: { code: ErrorCode.TIMEOUT, message: 'timed out "x"' } },
       { id: 4, exitCode: 1, durationMs: 3, truncated: false, data: { kind: 'hostname', hostname: 'vm' } },
-      { id: 5, exitCode: 0, durationMs: 1, stdout: 'x\n' },
-      { id: 6, exitCode: 2, durationMs: 1, stderr: 'é\u2028"' },
     ] as const;
     for (const done of frames) expect(encodeDoneFrame(done)).toBe(encodeFrame({ type: 'done', ...done }));
+    const piece = (stream: 'stdout' | 'stderr', text: string) => ({ stream, quoted: JSON.stringify(text) });
+    expect(encodeDoneFrame(frames[1], piece('stderr', 'é\u2028"'))).toBe(encodeFrame({ type: 'done', ...frames[1], stderr: 'é\u2028"' }));
   });
 
   it('reads a done frame\'s piece of output (done-output), and refuses one that is not text', () => {
