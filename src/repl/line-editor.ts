@@ -16,7 +16,6 @@ import { installHistorySearch } from './history-search.js';
 export interface LineEditorOptions {
   input: Readable;
   output: Writable;
-  terminal: boolean;
   completer?: Completer;
   /** Earlier lines, newest first. */
   history?: string[];
@@ -43,12 +42,14 @@ export class LineEditor {
   }
 
   private create(history: string[]): Interface {
-    const { input, output, terminal, completer } = this.options;
+    const { input, output, completer } = this.options;
     const rl = createInterface({
       input,
-      // Without a terminal readline only needs the input: it must write nothing.
-      ...(terminal ? { output, completer, history, historySize: this.options.historySize ?? 1000 } : {}),
-      terminal,
+      output,
+      completer,
+      history,
+      historySize: this.options.historySize ?? 1000,
+      terminal: true,
       prompt: '',
       crlfDelay: Infinity, // a CRLF split across reads is still one line end
     });
@@ -63,7 +64,7 @@ export class LineEditor {
     });
     rl.on('SIGINT', () => this.options.onInterrupt?.(rl.line === ''));
     rl.on('history', (history: string[]) => (this.history = history));
-    if (terminal) installHistorySearch(rl, () => this.history);
+    installHistorySearch(rl, () => this.history);
     return rl;
   }
 
@@ -84,19 +85,16 @@ export class LineEditor {
   }
 
   private waitForLine(): Promise<string | undefined> {
-    const { terminal } = this.options;
     if (this.ended) return Promise.resolve(undefined);
     return new Promise<string | undefined>((resolve) => {
       this.waiter = (line) => {
         this.prompting = false;
-        if (terminal && !this.ended) this.rl.setPrompt(''); // type-ahead echoes without a prompt
+        if (!this.ended) this.rl.setPrompt(''); // type-ahead echoes without a prompt
         resolve(line);
       };
-      if (terminal) {
-        this.prompting = true;
-        this.rl.setPrompt(this.promptText);
-        this.rl.prompt(true);
-      }
+      this.prompting = true;
+      this.rl.setPrompt(this.promptText);
+      this.rl.prompt(true);
     });
   }
 
@@ -111,8 +109,8 @@ export class LineEditor {
 
   /** Prints a line of its own; above the prompt (kept with what was typed) when it is showing. */
   print(text: string): void {
-    const { output, terminal } = this.options;
-    if (!terminal || !this.prompting || this.suspended) {
+    const { output } = this.options;
+    if (!this.prompting || this.suspended) {
       output.write(`${text}\n`);
       return;
     }
@@ -134,14 +132,13 @@ export class LineEditor {
   }
 
   clearScreen(): void {
-    if (!this.options.terminal) return;
     cursorTo(this.options.output, 0, 0);
     clearScreenDown(this.options.output);
   }
 
   /** Lets `fn` (an enquirer prompt) have the keyboard, then takes it back with the history intact. */
   async suspend<T>(fn: () => Promise<T>): Promise<T> {
-    if (!this.options.terminal || this.ended) return fn();
+    if (this.ended) return fn();
     const history = this.history;
     this.suspended = true;
     this.rl.close();

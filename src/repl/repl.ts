@@ -118,7 +118,6 @@ class Repl implements MetaHost {
     const editor = new LineEditor({
       input: options.input,
       output: options.output,
-      terminal: options.terminal,
       completer: createCompleter({
         commands: () => link.commands,
         metaCommands: () => META_COMMANDS.map((c) => c.name),
